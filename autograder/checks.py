@@ -1,0 +1,260 @@
+"""Comparison primitives: a learner's frozen :class:`Answer` against what torch does.
+
+Every function here compares two pieces of plain data (see :mod:`autograder.answers`),
+the learner's ``got`` and torch's ``want``, and raises :class:`CheckFailure` with a
+note a teacher would write: what torch gives, what you gave, and a one-line hint.
+``want`` may be a live torch/Python value (computed by the caller, in a process that
+never ran learner code) or an Answer; it is frozen the same way as ``got``.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+from .answers import Answer, first_line, fmt_shape, freeze, frozen_exception, show
+
+# Tolerances follow torch.testing.assert_close's defaults, so "close" means what torch means.
+_TOL = {
+    "float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5), "float32": (1.3e-6, 1e-5),
+    "float64": (1e-7, 1e-7), "complex64": (1.3e-6, 1e-5), "complex128": (1e-7, 1e-7),
+}
+
+
+# Set while answers are being recorded in the sandbox: there, checks decide nothing
+# (the trusted judge does), so every check is a no-op and all answers get recorded.
+recording = False
+
+
+def _verdict(fn: Callable) -> Callable:
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        __tracebackhide__ = True
+        if not recording:
+            fn(*args, **kwargs)
+    wrapper.__name__, wrapper.__doc__, wrapper.__wrapped__ = fn.__name__, fn.__doc__, fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+class CheckFailure(AssertionError):
+    """A learner's answer differs from torch's. The message is the lesson."""
+
+    def __init__(self, what: str, problem: str, want: str = "", got: str = "", hint: str | None = None):
+        self.what, self.problem, self.hint = what, problem, hint
+        lines = [f"{what}: {problem}"]
+        if want or got:
+            lines += [f"    torch gives: {want}", f"    you gave:    {got}"]
+        if hint:
+            lines.append(f"    hint: {hint}")
+        super().__init__("\n".join(lines))
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the learner sees the lesson, not our internals.
+        return ["\x1b[31mCheckFailure\x1b[0m: " + str(self)]
+
+
+def _want(x: Any) -> Answer:
+    return x if isinstance(x, Answer) else freeze(x)
+
+
+def _not_an_answer(got: Answer, want: Answer, what: str, hint: str | None) -> None:
+    """Fail early, and kindly, when the learner produced an error or nothing at all."""
+    if got.kind == "missing":
+        raise CheckFailure(what, f"`{got.value}` is not defined yet. Run your answer cell first.", hint=hint)
+    if got.kind == "exception" and want.kind != "exception":
+        name, msg = got.value
+        if name == "NotImplementedError":
+            raise CheckFailure(what, "not answered yet (your cell still raises NotImplementedError).", hint=hint)
+        raise CheckFailure(what, "your code raised an error where torch returns a value.",
+                           want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
+
+
+def outcome(fn: Callable, *args: Any, **kwargs: Any) -> Answer:
+    """What ``fn(*args)`` gives: its frozen result, or the error it raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return freeze(fn(*args, **kwargs))
+        except Exception as exc:
+            return frozen_exception(exc)
+
+
+@_verdict
+def tensor(got: Answer, want: Any, what: str, *, hint: str | None = None, exact: bool | None = None,
+           rtol: float | None = None, atol: float | None = None, strides: bool = False,
+           kind: str = "tensor") -> None:
+    """Same kind (a real torch.Tensor, not a subclass), dtype, shape and values."""
+    w = _want(want)
+    _not_an_answer(got, w, what, hint)
+    if got.kind != w.kind:
+        raise CheckFailure(what, f"expected {w.describe()}.", want=w.describe(), got=got.describe(), hint=hint)
+    if got.meta.get("type") != w.meta.get("type"):
+        raise CheckFailure(what, f"expected a plain {w.meta.get('type')}, not a {got.meta.get('type')}.",
+                           hint="return the tensor itself; a subclass can change how == behaves.")
+    if got.dtype != w.dtype:
+        raise CheckFailure(what, "wrong dtype.", want=w.describe(), got=got.describe(), hint=hint)
+    if got.shape != w.shape:
+        raise CheckFailure(what, "wrong shape.", want=w.describe(), got=got.describe(), hint=hint)
+    g, e = np.asarray(got.value), np.asarray(w.value)
+    if exact is None:
+        exact = not (np.issubdtype(e.dtype, np.floating) or np.issubdtype(e.dtype, np.complexfloating))
+    if exact:
+        same = np.array_equal(g, e, equal_nan=e.dtype.kind in "fc")
+    else:
+        r, a = _TOL.get(w.dtype or "", (1.3e-6, 1e-5))
+        same = bool(np.allclose(g, e, rtol=rtol if rtol is not None else r, atol=atol if atol is not None else a, equal_nan=True))
+    if not same:
+        raise CheckFailure(what, "wrong values.", want=show(w), got=show(got), hint=hint)
+    if strides and got.meta.get("stride") != w.meta.get("stride"):
+        raise CheckFailure(what, "right values, wrong memory layout (strides).",
+                           want=f"stride {w.meta.get('stride')}", got=f"stride {got.meta.get('stride')}", hint=hint)
+
+
+@_verdict
+def value(got: Answer, want: Any, what: str, *, hint: str | None = None, rtol: float = 1e-9) -> None:
+    """Plain values: bool, int, float, str, dtype, torch.Size, tuples of them. Kind matters: 1 is not True."""
+    w = _want(want)
+    _not_an_answer(got, w, what, hint)
+    if w.kind in ("tensor", "ndarray"):
+        return tensor(got, w, what, hint=hint, kind=w.kind)
+    if w.kind == "exception":
+        return error(got, w, what, hint=hint)
+    if got.kind != w.kind and not (w.kind == "size" and got.kind == "tuple" and _all_ints(got)):
+        raise CheckFailure(what, f"expected a {w.kind}, got a {got.kind}.", want=show(w), got=show(got), hint=hint)
+    if w.kind in ("tuple", "list", "size"):
+        gv = got.value if got.kind != "tuple" or w.kind != "size" else tuple(a.value for a in got.value)
+        wv = w.value
+        if len(gv) != len(wv):
+            raise CheckFailure(what, f"expected {len(wv)} items, got {len(gv)}.", want=show(w), got=show(got), hint=hint)
+        if w.kind == "size":
+            if tuple(gv) != tuple(wv):
+                raise CheckFailure(what, "wrong shape.", want=show(w), got=show(got), hint=hint)
+            return
+        for i, (ga, wa) in enumerate(zip(gv, wv)):
+            value(ga, wa, f"{what}[{i}]", hint=hint, rtol=rtol)
+        return
+    if w.kind == "float":
+        ok = np.isclose(got.value, w.value, rtol=rtol, atol=1e-12, equal_nan=True)
+    else:
+        ok = got.value == w.value
+    if not ok:
+        raise CheckFailure(what, "not what torch gives.", want=show(w), got=show(got), hint=hint)
+
+
+def _all_ints(a: Answer) -> bool:
+    return all(x.kind == "int" for x in a.value)
+
+
+@_verdict
+def error(got: Answer, want: Any, what: str, *, hint: str | None = None, match: str | None = None) -> None:
+    """The same exception type, and the same message (its first line, or the ``match`` text in it)."""
+    w = _want(want)
+    if got.kind == "missing":
+        _not_an_answer(got, w, what, hint)
+    if w.kind != "exception":
+        raise ValueError(f"{what}: torch raised nothing; this check expects an error")  # an authoring bug
+    if got.kind != "exception":
+        raise CheckFailure(what, "torch raises an error here, but your code returned a value.",
+                           want=show(w), got=got.describe(), hint=hint)
+    (gname, gmsg), (wname, wmsg) = got.value, w.value
+    if gname == "NotImplementedError" and wname != gname:
+        raise CheckFailure(what, "not answered yet (your code still raises NotImplementedError).", hint=hint)
+    if gname != wname:
+        raise CheckFailure(what, "a different kind of error.", want=show(w), got=show(got), hint=hint)
+    ok = (match in gmsg) if match is not None else first_line(gmsg) == first_line(wmsg)
+    if not ok:
+        raise CheckFailure(what, "the right kind of error, but a different message.",
+                           want=repr(match) if match is not None else first_line(wmsg), got=first_line(gmsg), hint=hint)
+
+
+@_verdict
+def same_outcome(got: Answer, want: Any, what: str, *, hint: str | None = None) -> None:
+    """Value where torch gives a value; the same error where torch raises."""
+    w = _want(want)
+    if w.kind == "exception":
+        return error(got, w, what, hint=hint)
+    return value(got, w, what, hint=hint)
+
+
+@_verdict
+def grad(got: Answer, want: Any, what: str, *, hint: str | None = None) -> None:
+    """``got`` is a frozen tensor (a leaf); its ``.grad`` must be torch's gradient, or None where torch has None."""
+    _not_an_answer(got, Answer("tensor"), what, hint)
+    if got.kind != "tensor":
+        raise CheckFailure(what, "expected a tensor whose .grad to read.", got=got.describe(), hint=hint)
+    g = got.meta.get("grad")
+    w = want.meta.get("grad") if isinstance(want, Answer) and want.kind == "tensor" else (None if want is None else _want(want))
+    if w is None:
+        if g is not None:
+            raise CheckFailure(what + ".grad", "torch leaves .grad as None here.", want="None", got=g.describe(), hint=hint)
+        return
+    if g is None:
+        raise CheckFailure(what + ".grad", "is None: no gradient reached this tensor.", want=w.describe(), got="None",
+                           hint=hint or "did you call .backward() on a result built from this tensor?")
+    tensor(g, w, what + ".grad", hint=hint)
+
+
+@_verdict
+def flag(got: Answer, want: Any, what: str, *, hint: str | None = None) -> None:
+    """A True/False fact (is_contiguous, requires_grad, is_leaf, a prediction)."""
+    value(got, bool(want) if not isinstance(want, Answer) else want, what, hint=hint)
+
+
+@_verdict
+def meta(got: Answer, key: str, want: Any, what: str, *, hint: str | None = None) -> None:
+    """One memory fact of a frozen tensor: stride, offset, contiguous, requires_grad, is_leaf."""
+    _not_an_answer(got, Answer("tensor"), what, hint)
+    if got.kind not in ("tensor", "ndarray"):
+        raise CheckFailure(what, "expected a tensor.", got=got.describe(), hint=hint)
+    w = want.meta.get(key) if isinstance(want, Answer) else want
+    if isinstance(w, (list, tuple)):
+        w = tuple(w)
+    if got.meta.get(key) != w:
+        raise CheckFailure(f"{what} ({key})", "not what torch gives.", want=repr(w), got=repr(got.meta.get(key)), hint=hint)
+
+
+@_verdict
+def shares_memory(a: Answer, b: Answer, want: bool, what: str, *, hint: str | None = None) -> None:
+    """Whether two frozen tensors/arrays sit on the same storage (their data pointers, not their values)."""
+    for x in (a, b):
+        _not_an_answer(x, Answer("tensor"), what, hint)
+        if x.kind not in ("tensor", "ndarray"):
+            raise CheckFailure(what, "expected a tensor or array.", got=x.describe(), hint=hint)
+    got = _shares(a, b)
+    if got != bool(want):
+        say = lambda s: "share one storage (a view)" if s else "are separate copies"
+        raise CheckFailure(what, "wrong memory relationship.", want=f"they {say(want)}", got=f"they {say(got)}", hint=hint)
+
+
+def _shares(a: Answer, b: Answer) -> bool:
+    def span(x: Answer) -> tuple[int, int]:
+        start = x.meta.get("storage", 0)
+        return start, start + max(int(x.meta.get("storage_nbytes", np.asarray(x.value).nbytes)), 1)
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return a0 < b1 and b0 < a1
+
+
+@_verdict
+def same_object(a: Answer, b: Answer, want: bool, what: str, *, hint: str | None = None) -> None:
+    """Whether two names are one Python object (``is``), read from the ids frozen at answer time."""
+    for x in (a, b):
+        _not_an_answer(x, Answer("tensor"), what, hint)
+    got = a.meta.get("id") is not None and a.meta.get("id") == b.meta.get("id")
+    if got != bool(want):
+        say = lambda s: "the same object" if s else "two different objects"
+        raise CheckFailure(what, "wrong object identity.", want=say(want), got=say(got), hint=hint)
+
+
+@_verdict
+def choice(got: Answer, want: str, options: dict[str, str], what: str, *, hint: str | None = None) -> None:
+    """A multiple-choice explanation: ``options`` maps letters to statements."""
+    _not_an_answer(got, Answer("str"), what, hint)
+    g = got.value.strip().upper() if got.kind == "str" else None
+    if g not in options:
+        raise CheckFailure(what, f"answer with one of the letters {', '.join(sorted(options))}.", got=show(got), hint=hint)
+    if g != want:
+        raise CheckFailure(what, f"({g}) \"{options[g]}\" is not the reason. Re-read the cells above.", hint=hint)
+
+
+__all__ = ["CheckFailure", "outcome", "tensor", "value", "error", "same_outcome", "grad", "flag", "meta",
+           "shares_memory", "same_object", "choice", "fmt_shape"]

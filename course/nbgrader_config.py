@@ -1,0 +1,26 @@
+"""nbgrader configuration for the course.
+
+One source: the instructor notebooks in ../solutions are nbgrader's source folder, and
+the student notebooks it generates go straight to ../notebooks (committed, so a student
+can clone and open them). Everything nbgrader writes per student stays in this folder
+and is gitignored.
+"""
+import os
+
+here = os.path.dirname(os.path.abspath(__file__))
+c = get_config()  # noqa: F821 (injected by traitlets)
+
+c.CourseDirectory.root = here
+c.CourseDirectory.course_id = "torch-from-the-ground-up"
+c.CourseDirectory.source_directory = os.path.join("..", "solutions")
+c.CourseDirectory.release_directory = os.path.join("..", "notebooks")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+
+# The stub a learner sees in place of a solution (minitorch style: say what to do).
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError(\"Replace this line with your answer, then run the test cell below.\")"
+}
+# Hidden tests are stripped from the release; generated notebooks carry no outputs.
+c.ClearOutput.enabled = True
+c.ClearHiddenTests.enabled = True
+c.Execute.timeout = 60

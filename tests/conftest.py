@@ -1,0 +1,41 @@
+"""Shared fixtures: the repo's chapters, and a throwaway copy of the course for real nbgrader runs."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted(p.name for p in (REPO / "solutions").glob("[0-9][0-9]_*") if p.is_dir())
+VENV_BIN = str(Path(sys.executable).parent)
+
+
+def solution_path(ch: str) -> Path:
+    return REPO / "solutions" / ch / f"{ch}.ipynb"
+
+
+def release_path(ch: str) -> Path:
+    return REPO / "notebooks" / ch / f"{ch}.ipynb"
+
+
+def run(cmd: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run a real command (nbgrader, jupyter) with the venv first on PATH, as the Makefile does."""
+    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("AUTOGRADER_MODE", None)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A private course root with the real config and a copy of the instructor notebooks."""
+    shutil.copytree(REPO / "solutions", tmp_path / "solutions")
+    (tmp_path / "course").mkdir()
+    shutil.copy(REPO / "course" / "nbgrader_config.py", tmp_path / "course" / "nbgrader_config.py")
+    return tmp_path / "course"
