@@ -255,6 +255,3 @@ def choice(got: Answer, want: str, options: dict[str, str], what: str, *, hint: 
     if g != want:
         raise CheckFailure(what, f"({g}) \"{options[g]}\" is not the reason. Re-read the cells above.", hint=hint)
 
-
-__all__ = ["CheckFailure", "outcome", "tensor", "value", "error", "same_outcome", "grad", "flag", "meta",
-           "shares_memory", "same_object", "choice", "fmt_shape"]
