@@ -1,0 +1,157 @@
+"""Run a notebook's cells in the learner's process (forked from a warm worker), as a kernel would.
+
+An IPython ``InteractiveShell`` runs each cell, so magics and ``!`` work and the display
+machinery is IPython's. Outputs are captured as nbformat outputs, with one budget in
+BYTES for the whole notebook (a 50 MB line is cut like 50 MB of lines). Tests run in
+record mode: ``check()`` only writes the learner's answers to ``/out/tape-<cell>.jsonl``;
+nothing here decides a grade. After each cell its outputs are appended to
+``/out/cells.jsonl``, so a process that dies mid-notebook still leaves the cells before.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from typing import Any
+
+from .sandbox import Limits
+
+
+class Capture:
+    """Outputs of the current cell, within the notebook's byte budget."""
+
+    def __init__(self, budget: int):
+        self.budget, self.used, self.outputs, self.cut = budget, 0, [], False
+
+    def _take(self, nbytes: int) -> int:
+        room = max(0, self.budget - self.used)
+        self.used += min(room, nbytes)
+        return min(room, nbytes)
+
+    def _note_cut(self) -> None:
+        if not self.cut:
+            self.cut = True
+            self.outputs.append({"output_type": "stream", "name": "stdout",
+                                 "text": f"\n[output truncated: this notebook's outputs passed {self.budget} bytes]\n"})
+
+    def stream(self, name: str, text: str) -> None:
+        data = text.encode("utf-8", "replace")
+        n = self._take(len(data))
+        if n < len(data):
+            text = data[:n].decode("utf-8", "ignore")
+        if text:
+            last = self.outputs[-1] if self.outputs else None
+            if last and last["output_type"] == "stream" and last["name"] == name and not self.cut:
+                last["text"] += text
+            else:
+                self.outputs.append({"output_type": "stream", "name": name, "text": text})
+        if n < len(data):
+            self._note_cut()
+
+    def rich(self, output: dict) -> None:
+        size = len(json.dumps(output, default=str))
+        if self._take(size) < size:
+            self._note_cut()
+            return
+        self.outputs.append(output)
+
+
+class _Stream(io.TextIOBase):
+    def __init__(self, cap: "list[Capture]", name: str):
+        self._cap, self.name = cap, name
+
+    def write(self, s: str) -> int:
+        self._cap[0].stream(self.name, str(s))
+        return len(s)
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+
+CURRENT: list[Capture] = [Capture(0)]
+
+
+def _json_safe(bundle: Any) -> dict:
+    out = {}
+    for k, v in dict(bundle or {}).items():
+        out[str(k)] = v if isinstance(v, (str, dict, list)) else str(v)
+    return out
+
+
+def make_shell():
+    """An InteractiveShell whose displays, results and tracebacks land in CURRENT (built once, in the zygote)."""
+    from IPython.core.displayhook import DisplayHook
+    from IPython.core.displaypub import DisplayPublisher
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    class Hook(DisplayHook):
+        def write_output_prompt(self) -> None:
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None) -> None:
+            CURRENT[0].rich({"output_type": "execute_result", "execution_count": self.prompt_count,
+                             "data": _json_safe(format_dict), "metadata": _json_safe(md_dict)})
+
+        def finish_displayhook(self) -> None:
+            pass
+
+    class Pub(DisplayPublisher):
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw) -> None:
+            CURRENT[0].rich({"output_type": "display_data", "data": _json_safe(data), "metadata": _json_safe(metadata)})
+
+        def clear_output(self, wait=False) -> None:
+            CURRENT[0].outputs.clear()
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    cfg.InteractiveShell.colors = "nocolor"
+    shell = InteractiveShell.instance(config=cfg)
+    shell.displayhook = Hook(shell=shell, cache_size=shell.cache_size)
+    shell.display_trap.hook = shell.displayhook
+    shell.display_pub = Pub(shell=shell)
+
+    def showtraceback(etype, evalue, stb) -> None:
+        try:
+            ename, text = getattr(etype, "__name__", str(etype)), str(evalue)
+        except Exception:
+            ename, text = "Exception", "<unprintable exception>"
+        CURRENT[0].rich({"output_type": "error", "ename": ename, "evalue": text[:10_000],
+                         "traceback": [str(line)[:10_000] for line in list(stb or [])[:200]]})
+
+    shell._showtraceback = showtraceback
+    shell.system = shell.system_piped  # `!cmd` output is captured, as in a kernel
+    return shell
+
+
+def run_job(shell, job: dict, progress: int, limits: Limits) -> None:
+    """Run ``job['cells']`` in order; never raises for anything a cell does."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):  # the zygote's control pipes must not reach learner code
+        os.dup2(devnull, fd)
+    os.chdir(job["cwd"])
+    os.environ.update({"AUTOGRADER_MODE": "record", "AUTOGRADER_SEED": str(job["seed"])})
+    CURRENT[0] = Capture(limits.output_bytes)
+    sys.stdout, sys.stderr = _Stream(CURRENT, "stdout"), _Stream(CURRENT, "stderr")
+    log = open(os.path.join(job["out"], "cells.jsonl"), "a", encoding="utf-8")
+    for index, source in job["cells"]:
+        os.environ["AUTOGRADER_TAPE"] = os.path.join(job["out"], f"tape-{index}.jsonl")
+        os.write(progress, f"s{index}\n".encode())
+        cap = CURRENT[0]
+        cap.outputs = []
+        try:
+            shell.run_cell(source, store_history=True)
+        except BaseException as exc:  # SystemExit from an exit hook, KeyboardInterrupt between cells
+            cap.rich({"output_type": "error", "ename": type(exc).__name__, "evalue": "", "traceback": []})
+        try:
+            line = json.dumps({"index": index, "execution_count": shell.execution_count - 1, "outputs": cap.outputs})
+        except (TypeError, ValueError):
+            line = json.dumps({"index": index, "outputs": [{"output_type": "stream", "name": "stdout", "text": "[unserialisable output]"}]})
+        log.write(line + "\n")
+        log.flush()
+    os.write(progress, b"e\n")

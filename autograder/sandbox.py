@@ -1,0 +1,152 @@
+"""The sandbox a warm worker lives in: a bubblewrap command, the limits, and the fallback.
+
+Bubblewrap (Debian ``bubblewrap``) does the isolation; this module only decides what the
+sandbox may see. It sees the system read-only (``/usr``, ``/etc``), the Python install and
+this package read-only, and one read-write slot directory (the submission's working copy
+and a private ``/tmp``). It does not see the course: not ``course/``, not ``solutions/``,
+not the gradebook, not other students. No network, its own user/pid/ipc/uts namespaces, uid 65534 inside with no capabilities,
+and a pids cgroup (plus a memory cgroup backstop) per slot where the host allows it.
+
+Where bwrap is missing (macOS, a container without it), the worker runs with rlimits and
+a private temp copy only, and every result says so in its flags: never silently.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import resource
+import shutil
+import sys
+from pathlib import Path
+
+GiB = 1 << 30
+BASE_UID = 60000
+WORK, OUT = "/submission", "/results"  # where the working copy and the results dir appear inside
+NO_SANDBOX_FLAG = "no-sandbox: bubblewrap missing, ran with rlimits and a private temp copy only"
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Per-submission limits. Memory is address space (RLIMIT_AS) of the learner's process:
+    the warm interpreter with torch and IPython loaded already takes ~0.75 GiB of it, and
+    ``import torch`` itself fails below ~1 GiB, so the default leaves the learner ~1.25 GiB."""
+
+    memory_bytes: int = 2 * GiB
+    nproc: int = 64
+    cell_timeout: float = 30.0
+    notebook_budget: float = 120.0
+    output_bytes: int = 2 * 1024 * 1024
+    file_bytes: int = 256 * 1024 * 1024
+    tmp_bytes: int = 256 * 1024 * 1024
+
+
+def bwrap_path() -> str | None:
+    if os.environ.get("AUTOGRADER_NO_BWRAP"):  # lets the tests exercise the fallback on purpose
+        return None
+    return shutil.which("bwrap")
+
+
+def _python_roots() -> list[Path]:
+    """Directories the worker's Python needs: the base install and the venv (if any)."""
+    roots = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    return sorted(roots)
+
+
+def package_root() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[int]]:
+    """The bwrap argv that starts a worker for ``slot`` (and fds it must inherit: none today)."""
+    bwrap = bwrap_path()
+    assert bwrap is not None
+    argv = [bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--hostname", "sandbox",
+            "--die-with-parent", "--new-session", "--clearenv", "--disable-userns",
+            "--proc", "/proc", "--dev", "/dev"]
+    fds: list[int] = []
+    for top in ("/usr", "/etc"):
+        argv += ["--ro-bind", top, top]
+    for link in ("/bin", "/lib", "/lib64", "/sbin"):
+        if os.path.islink(link):
+            argv += ["--symlink", os.readlink(link), link]
+        elif os.path.isdir(link):
+            argv += ["--ro-bind", link, link]
+    for root in _python_roots() + [package_root()]:
+        if not str(root).startswith("/usr/"):
+            argv += ["--ro-bind", str(root), str(root)]
+    argv += ["--bind", str(slot_dir / "work"), WORK,
+             "--bind", str(slot_dir / "out"), OUT,
+             "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+             "--chdir", WORK]
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONDONTWRITEBYTECODE": "1",
+           "MPLCONFIGDIR": "/tmp/mpl", "OMP_NUM_THREADS": "1"}
+    for k, v in env.items():
+        argv += ["--setenv", k, v]
+    argv += ["--", sys.executable, "-m", "autograder.worker"]
+    return argv, fds
+
+
+def fallback_command() -> list[str]:
+    return [sys.executable, "-m", "autograder.worker"]
+
+
+def drop_privileges(slot: int, sandboxed: bool, cgroups: list[Path] | None = None) -> None:
+    """preexec_fn for the worker: its own session, and its slot's cgroups when there are any."""
+    os.setsid()
+    for cg in cgroups or []:
+        try:
+            (cg / "cgroup.procs").write_text(str(os.getpid()))
+        except OSError:
+            pass
+
+
+CGROUP_V1 = Path("/sys/fs/cgroup")
+
+
+def make_cgroups(name: str, limits: Limits) -> list[Path]:
+    """A pids and a memory cgroup for one slot, where the host lets us create them (cgroup v1).
+
+    The sandbox uid is mapped to the grader's uid, and root is exempt from RLIMIT_NPROC,
+    so the process count is enforced here: ``pids.max``. The memory cgroup is a backstop
+    for the whole slot (tmpfs included), above the per-process RLIMIT_AS."""
+    made = []
+    for ctl, settings in (("pids", {"pids.max": str(limits.nproc)}),
+                          ("memory", {"memory.limit_in_bytes": str(limits.memory_bytes + GiB),
+                                      "memory.memsw.limit_in_bytes": str(limits.memory_bytes + GiB)})):
+        d = CGROUP_V1 / ctl / name
+        try:
+            d.mkdir(exist_ok=True)
+            for k, v in settings.items():
+                if (d / k).exists():
+                    try:
+                        (d / k).write_text(v)
+                    except OSError:
+                        pass
+            made.append(d)
+        except OSError:
+            continue
+    return made
+
+
+def remove_cgroups(groups: list[Path]) -> None:
+    for d in groups:
+        try:
+            d.rmdir()
+        except OSError:
+            pass
+
+
+def child_limits(limits: Limits) -> None:
+    """Applied in each learner process (forked from the warm worker) before any learner code."""
+    def cap(which: int, value: int) -> None:
+        soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+    cap(resource.RLIMIT_AS, limits.memory_bytes)
+    cap(resource.RLIMIT_FSIZE, limits.file_bytes)
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_NOFILE, 256)
+    if os.getuid() != 0:  # root is exempt from RLIMIT_NPROC; the fallback as root relies on the budget
+        cap(resource.RLIMIT_NPROC, limits.nproc)
