@@ -314,7 +314,7 @@ class Pool:
         self.slots = [_Slot(i, self.root) for i in range(n)]
         self._jobs: queue.Queue = queue.Queue()
         self._threads = [threading.Thread(target=self._loop, args=(s,), daemon=True) for s in self.slots]
-        self._ready = threading.Barrier(n + 1)
+        self._ready = [threading.Event() for _ in self.slots]
         for t in self._threads:
             t.start()
 
@@ -323,7 +323,7 @@ class Pool:
             slot.start(self.limits)
         except Exception:
             pass  # started again on its first job
-        self._ready.wait()
+        self._ready[slot.index].set()
         while True:
             item = self._jobs.get()
             if item is None:
@@ -341,7 +341,8 @@ class Pool:
 
     def warm(self) -> None:
         """Wait until every worker has imported torch (or failed to, and will retry)."""
-        self._ready.wait()
+        for ev in self._ready:
+            ev.wait()
 
     def submit(self, job: Job) -> Future:
         fut: Future = Future()

@@ -23,4 +23,24 @@ c.ClearSolutions.code_stub = {
 # Hidden tests are stripped from the release; generated notebooks carry no outputs.
 c.ClearOutput.enabled = True
 c.ClearHiddenTests.enabled = True
-c.Execute.timeout = 60
+c.Execute.timeout = 60  # only used when the engine is switched off (the benchmark baseline)
+
+# The grading engine (autograder/__init__.py explains it): learner code runs in a warm
+# bubblewrap sandbox and only records answers; a trusted judge replays the exercises
+# against them before SaveAutoGrades, so a plain `nbgrader autograde` is already safe.
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,  # noqa: E402
+                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+
+from autograder.preprocessors import Judge, LimitOutputBytes, SandboxedExecute, SaveVerdict  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputBytes,
+    Judge, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveVerdict,
+]
+c.SandboxedExecute.timeout = 30
+c.SandboxedExecute.notebook_budget = 120
+c.SandboxedExecute.memory_bytes = 2 * 1024**3
+# Feedback shows test names and teaching messages, never the hidden tests' code.
+c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", ClearHiddenTests,
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
