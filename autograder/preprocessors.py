@@ -133,6 +133,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                 ran[int(rec["index"])] = [_clean_output(o) for o in rec["outputs"]][:1000]
             except (ValueError, KeyError, TypeError):
                 continue
+        memory = [i for i, outs in ran.items() for o in outs if o.get("output_type") == "error"
+                  and (o.get("ename") == "MemoryError" or "can't allocate memory" in str(o.get("evalue", "")))]
         told = False
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
@@ -142,7 +144,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.outputs = [new_output("error", ename="NotRun", evalue=result.reason, traceback=[f"NotRun: {result.reason}"])]
                 told = True
         resources["autograder"] = {"tapes": result.tapes, "reason": result.reason, "seed": seed,
-                                   "flags": list(result.flags) + [f"cell-timeout:{i}" for i in result.timed_out],
+                                   "flags": list(result.flags) + [f"cell-timeout:{i}" for i in result.timed_out]
+                                            + [f"memory-limit:cell {i}" for i in sorted(set(memory))],
                                    "seconds": result.seconds,
                                    "timed_out": result.timed_out}
         return nb, resources
