@@ -138,7 +138,7 @@ def run_job(shell, job: dict, progress: int, limits: Limits) -> None:
     os.environ.update({"AUTOGRADER_MODE": "record", "AUTOGRADER_SEED": str(job["seed"])})
     CURRENT[0] = Capture(limits.output_bytes)
     sys.stdout, sys.stderr = _Stream(CURRENT, "stdout"), _Stream(CURRENT, "stderr")
-    log = open(os.path.join(job["out"], "cells.jsonl"), "a", encoding="utf-8")
+    log = open(os.path.join(job["out"], "cells.jsonl"), "a", encoding="utf-8")  # the zygote made it writable
     for index, source in job["cells"]:
         os.environ["AUTOGRADER_TAPE"] = os.path.join(job["out"], f"tape-{index}.jsonl")
         os.write(progress, f"s{index}\n".encode())

@@ -97,7 +97,10 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
     try:
         records = read_tape(raw)
     except T.TapeError as exc:
-        why = f"the recorded answers are unreadable ({exc}); this cell scores 0"
+        why = f"forged-tape: the recorded answers are unreadable ({exc}); this cell scores 0"
+        return False, [_fail(why, "NotGraded")], why
+    if len(records) > len(checks) or any((r["exercise"], r["hidden"]) != c for r, c in zip(records, checks)):
+        why = "forged-tape: the recorded answers are not this cell's (written by something other than its checks)"
         return False, [_fail(why, "NotGraded")], why
     for k, (name, hidden) in enumerate(checks):
         label = f"{name}{' (hidden tests)' if hidden else ''}"

@@ -100,6 +100,31 @@ def _clean_output(raw: Any) -> dict:
     return new_output("stream", name="stdout", text="[a malformed output was dropped]\n")
 
 
+class RepairStructure(NbGraderPreprocessor):
+    """Replaces nbgrader's DeduplicateIds in sanitizing: a duplicated or unknown grade id loses its
+    nbgrader metadata entirely (nbgrader's own ``{}`` makes CheckCellMetadata abort the notebook).
+    Like nbgrader, the last copy of a duplicated cell is the one kept; the judge flags both cases."""
+
+    def preprocess(self, nb, resources):
+        g = resources["nbgrader"]
+        with Gradebook(g["db_url"]) as gb:
+            try:
+                known = {c.name for c in gb.find_notebook(g["notebook"], g["assignment"]).source_cells}
+            except MissingEntry:
+                known = set()
+        seen: set = set()
+        for cell in reversed(nb.cells):
+            meta = cell.metadata.get("nbgrader")
+            if meta is None:
+                continue
+            gid = meta.get("grade_id") if isinstance(meta, dict) else None
+            if gid not in known or gid in seen:
+                del cell.metadata["nbgrader"]
+            else:
+                seen.add(gid)
+        return nb, resources
+
+
 class SandboxedExecute(NbGraderPreprocessor):
     """Run the notebook in a warm, sandboxed worker; the learner's answers are taped, not judged."""
 
@@ -225,12 +250,9 @@ class Judge(NbGraderPreprocessor):
                 flags += [f"suspicious: {r}" for r in scan_source(cell.source)]
             if not meta.get("grade"):
                 continue
-            if gid not in grade_cells:
-                cell.metadata["nbgrader"] = {}
+            if gid not in grade_cells or gid in present:
+                del cell.metadata["nbgrader"]
                 flags.append(f"unknown-grade-cell:{gid}")
-                continue
-            if gid in present:
-                cell.metadata["nbgrader"] = {}
                 continue
             present.add(gid)
             kind, points = grade_cells[gid]
@@ -260,6 +282,8 @@ class Judge(NbGraderPreprocessor):
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
         stopped = info.get("reason")
         passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped)
+        if why and why.startswith("forged-tape"):
+            flags.append(f"forged-tape:{gid}")
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
         return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why}
@@ -274,7 +298,7 @@ class SaveVerdict(NbGraderPreprocessor):
         flags = info.get("flags", [])
         with Gradebook(g["db_url"]) as gb:
             sub = gb.find_submission_notebook(g["notebook"], g["assignment"], g["student"])
-            if any(f.startswith(("suspicious", "untrusted", "missing", "retyped", "duplicate", "unknown")) for f in flags):
+            if any(f.startswith(("suspicious", "untrusted", "missing", "retyped", "duplicate", "unknown", "forged", "memory", "cell-timeout")) for f in flags):
                 for grade in sub.grades:
                     grade.needs_manual_grade = True
                 gb.db.commit()

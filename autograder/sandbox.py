@@ -77,6 +77,7 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
     argv += ["--bind", str(slot_dir / "work"), WORK,
              "--bind", str(slot_dir / "out"), OUT,
              "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
+             "--remount-ro", "/",  # bwrap's own root tmpfs would otherwise outlive the notebook
              "--chdir", WORK]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
            "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONDONTWRITEBYTECODE": "1",

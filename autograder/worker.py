@@ -91,31 +91,40 @@ def _wipe(path: str) -> None:
 
 
 def _watch(pid: int, progress: int, limits: Limits) -> dict:
-    """Enforce the per-cell timeout and the notebook budget on child ``pid``; say how it ended."""
+    """Enforce the per-cell timeout and the notebook budget on child ``pid``; say how it ended.
+
+    The child's own exit ends the watch (its descendants may still hold the progress pipe)."""
     start = time.monotonic()
     budget_end = start + limits.notebook_budget
-    cell, cell_end, interrupted, reason, buf = None, None, False, None, b""
+    cell, cell_end, interrupted, reason, buf, status = None, None, False, None, b"", None
     timed_out: list[int] = []
+    open_pipe, finished = True, False
     while True:
+        got, st = os.waitpid(pid, os.WNOHANG)
+        if got:
+            status = st
+            break
         now = time.monotonic()
         ends = [budget_end] + ([cell_end] if cell_end else [])
-        ready, _, _ = select.select([progress], [], [], max(0.0, min(ends) - now))
+        wait = max(0.0, min(ends + [now + 0.1]) - now)
+        ready = select.select([progress], [], [], wait)[0] if open_pipe else (time.sleep(wait) or [])
         if ready:
             chunk = os.read(progress, 4096)
             if not chunk:
-                break
+                open_pipe = False
             buf = (buf + chunk)[-4096:]
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
                 if line.startswith(b"s"):
                     cell, cell_end, interrupted = line[1:].decode(errors="replace"), time.monotonic() + limits.cell_timeout, False
+                elif line == b"e":
+                    cell_end, finished = None, True
             continue
         now = time.monotonic()
         if now >= budget_end:
             reason = f"notebook took longer than its {limits.notebook_budget:g} s budget"
             os.kill(pid, signal.SIGKILL)
-            break
-        if cell_end and now >= cell_end:
+        elif cell_end and now >= cell_end:
             if not interrupted:
                 timed_out.append(int(cell) if cell and cell.isdigit() else -1)
                 os.kill(pid, signal.SIGINT)
@@ -123,23 +132,12 @@ def _watch(pid: int, progress: int, limits: Limits) -> dict:
             else:
                 reason = f"cell {cell} ran past its {limits.cell_timeout:g} s timeout and ignored the interrupt"
                 os.kill(pid, signal.SIGKILL)
-                break
     os.close(progress)
-    deadline = time.monotonic() + 5
-    status = None
-    while time.monotonic() < deadline:
-        got, status = os.waitpid(pid, os.WNOHANG)
-        if got:
-            break
-        time.sleep(0.01)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
     if reason is None and status is not None:
         if os.WIFSIGNALED(status):
             reason = f"the notebook's process was killed by {signal.Signals(os.WTERMSIG(status)).name}"
-        elif os.WEXITSTATUS(status) != 0:
-            reason = f"the notebook's process exited with code {os.WEXITSTATUS(status)} (os._exit or a crash)"
+        elif os.WEXITSTATUS(status) != 0 or not finished:
+            reason = f"the notebook's process exited with code {os.WEXITSTATUS(status)} before its last cell (os._exit or a crash)"
     return {"reason": reason, "timed_out": timed_out, "seconds": round(time.monotonic() - start, 3)}
 
 
@@ -262,7 +260,9 @@ class _Slot:
             self.start(job.limits)
         work, out = self.dir / "work", self.dir / "out"
         for d in (work, out, self.dir / "tmp"):
-            _wipe(str(d))
+            if d.is_dir():  # the last notebook may have chmod-ed or filled them: reset before this one
+                os.chmod(d, 0o755)
+                _wipe(str(d))
         for name, data in job.files.items():
             (work / name).write_bytes(data)
         inside = Path(sandbox.WORK) if self.sandboxed else work

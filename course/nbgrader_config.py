@@ -30,10 +30,13 @@ c.Execute.timeout = 60  # only used when the engine is switched off (the benchma
 # against them before SaveAutoGrades, so a plain `nbgrader autograde` is already safe.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,  # noqa: E402
-                                    GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
+                                    ClearOutput, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
+                                    SaveAutoGrades)
 
-from autograder.preprocessors import Judge, LimitOutputBytes, SandboxedExecute, SaveVerdict  # noqa: E402
+from autograder.preprocessors import (Judge, LimitOutputBytes, RepairStructure, SandboxedExecute,  # noqa: E402
+                                      SaveVerdict)
 
+c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputBytes,
     Judge, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveVerdict,

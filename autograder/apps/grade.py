@@ -24,7 +24,7 @@ from typing import Iterator
 
 from tqdm import tqdm
 
-STATUS_HUMAN = ("suspicious", "untrusted", "missing", "retyped", "duplicate", "unknown", "memory", "cell-timeout")
+STATUS_HUMAN = ("suspicious", "untrusted", "missing", "retyped", "duplicate", "unknown", "memory", "cell-timeout", "forged")
 
 
 def load_config(course: Path):
@@ -166,7 +166,7 @@ def grade(course: Path, assignments: list[str], students: list[str] | None, jobs
 
 def _prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limits, pool) -> None:
     import nbformat
-    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
+    from nbgrader.converters import Autograde
 
     from .. import judge as J
     from .. import preprocessors as P
@@ -174,7 +174,7 @@ def _prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limit
     try:
         nb = nbformat.read(str(folder / f"{nb_name}.ipynb"), as_version=4)
         resources = {"nbgrader": {"student": s, "assignment": a, "notebook": nb_name, "db_url": coursedir.db_url}}
-        for pp in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        for pp in Autograde(config=cfg).sanitize_preprocessors:  # the very steps nbgrader runs before executing
             nb, resources = pp(config=cfg).preprocess(nb, resources)
     except Exception:
         return  # nbgrader's own run will meet the same problem and report it

@@ -1,0 +1,150 @@
+"""The attack and fault catalogue, graded by the real engine: one `autograder grade` batch over every case.
+
+Each case (catalogue.py) is a student; two honest victims are graded in the same batch.
+The batch must finish, give every submission a row, give each attack its expected
+outcome, and leave the victims, the gradebook and the host untouched.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import os
+import runpy
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import submissions as S
+from conftest import REPO, run, solution_path
+
+CH = "01_creating_tensors"
+CAT = runpy.run_path(str(Path(__file__).with_name("catalogue.py")))
+CASES, VICTIMS = CAT["CASES"], CAT["VICTIMS"]
+FAST_LIMITS = "\nc.SandboxedExecute.timeout = 3\nc.SandboxedExecute.notebook_budget = 25\n"
+
+
+def _edit(nb, how: str):
+    nb = copy.deepcopy(nb)
+    idx = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "ex1_make_grid_test")
+    cell = nb.cells[idx]
+    if how == "test_cell_to_pass":
+        cell.source = "pass"
+    elif how == "delete_test":
+        del nb.cells[idx]
+    elif how == "rename_test":
+        cell.metadata.nbgrader["grade_id"] = cell.id = "ex1_renamed_test"
+    elif how == "duplicate_test":
+        nb.cells.insert(idx + 1, copy.deepcopy(cell))
+    elif how == "retype_test":
+        nb.cells[idx] = type(cell)(cell_type="markdown", id=cell.id, metadata=cell.metadata, source=cell.source)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("attacks")
+    (root / "course").mkdir()
+    import shutil
+    shutil.copytree(REPO / "solutions", root / "solutions")
+    course = root / "course"
+    (course / "nbgrader_config.py").write_text((REPO / "course" / "nbgrader_config.py").read_text() + FAST_LIMITS)
+    run(["nbgrader", "generate_assignment", CH, "--force", "--log-level=WARN"], cwd=course)
+    release = S.read(REPO / "notebooks" / CH / f"{CH}.ipynb")
+    perfect = S.solution_answers(S.read(solution_path(CH)))
+    points = {c.metadata.nbgrader["grade_id"].split("_")[0]: float(c.metadata.nbgrader["points"])
+              for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    sub = course / "submitted"
+    for name, case in CASES.items():
+        path = sub / name / CH / f"{CH}.ipynb"
+        if case.get("edit") == "corrupt":
+            path.parent.mkdir(parents=True)
+            path.write_text('{"cells": [ this is not json')
+            continue
+        answers = {} if case.get("blank") else dict(perfect)
+        for gid, src in case.get("answers", {}).items():
+            answers[gid] = src.format(perfect=perfect[gid], course=course)
+        nb = S.fill(release, answers)
+        S.write(_edit(nb, case["edit"]) if case.get("edit") else nb, path)
+    S.write(S.fill(release, perfect), sub / "victim-perfect" / CH / f"{CH}.ipynb")
+    S.write(release, sub / "victim-blank" / CH / f"{CH}.ipynb")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sid in list(CASES) + list(VICTIMS):
+            gb.update_or_create_student(sid)
+    start = time.monotonic()
+    proc = run([str(Path(sys.executable).parent / "autograder"), "grade", CH, "--course", str(course), "--jobs", "2"],
+               cwd=course, timeout=900)
+    with open(course / "grades.csv") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    return {"course": course, "rows": rows, "points": points, "proc": proc, "seconds": time.monotonic() - start}
+
+
+def test_every_submission_got_a_row(graded):
+    assert graded["proc"].returncode == 0
+    assert set(graded["rows"]) == set(CASES) | set(VICTIMS)
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_attack_outcome(graded, name):
+    row, expect, points = graded["rows"][name], CASES[name]["expect"], graded["points"]
+    full = sum(points.values())
+    assert float(row["max_score"]) == full, row
+    want = expect.get("score")
+    if "lost" in expect:
+        want = full - sum(points[e] for e in expect["lost"])
+    if want == "full":
+        want = full
+    if want != "any":
+        assert float(row["score"]) == want, f"{name}: {row}"
+    if expect["status"] != "any":
+        assert row["status"] == expect["status"], f"{name}: {row}"
+    for flag in expect.get("flags", []):
+        assert flag in row["flags"], f"{name}: expected flag {flag!r} in {row['flags']!r}"
+    # Nothing in the catalogue earns more than an honest perfect answer would.
+    assert float(row["score"]) <= full
+
+
+def test_victims_and_gradebook_untouched(graded):
+    rows, full = graded["rows"], sum(graded["points"].values())
+    for sid, want in VICTIMS.items():
+        assert float(rows[sid]["score"]) == (full if want == "full" else want), rows[sid]
+        assert rows[sid]["status"] == "graded" and rows[sid]["flags"] == "", rows[sid]
+    with Gradebook(f"sqlite:///{graded['course'] / 'gradebook.db'}") as gb:
+        for sid in VICTIMS:
+            sub = gb.find_submission_notebook(CH, CH, sid)
+            assert all(g.manual_score is None for g in sub.grades)
+
+
+def test_no_process_outlives_its_notebook_and_nothing_escaped(graded):
+    time.sleep(1)
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert "attack-daemon-marker" not in ps
+    course = graded["course"]
+    for p in [course / "pwned-by-daemon", course / "evil.txt", course.parent / "evil.txt",
+              course.parent / "solutions" / "evil.txt", Path("/usr/evil.txt"), Path("/etc/evil.txt")]:
+        assert not p.exists(), p
+    assert "autograder.worker" not in ps or str(course) not in ps
+
+
+def test_outputs_capped_in_bytes_and_hidden_tests_not_in_feedback(graded):
+    course = graded["course"]
+    nb = course / "autograded" / "huge_single_line_output" / CH / f"{CH}.ipynb"
+    assert nb.stat().st_size < 5 * 1024 * 1024
+    run(["nbgrader", "generate_feedback", CH, "--student", "victim-perfect", "--force", "--log-level=WARN"], cwd=course)
+    html = (course / "feedback" / "victim-perfect" / CH / f"{CH}.html").read_text()
+    assert "ch01.make_grid (hidden tests): correct" in html  # test names and verdicts are shown
+    assert "hidden=True" not in html and "BEGIN HIDDEN TESTS" not in html  # the hidden tests' code is not
+
+
+def test_regrade_is_idempotent_and_a_second_run_skips(graded):
+    course, before = graded["course"], graded["rows"]
+    run([str(Path(sys.executable).parent / "autograder"), "grade", CH, "--course", str(course),
+         "--student", "victim-perfect", "--student", "blank", "--force", "--jobs", "1"], cwd=course)
+    with open(course / "grades.csv") as f:
+        after = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert after == before
+    os.utime(course / "grades.csv")
