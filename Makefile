@@ -10,7 +10,7 @@ CHAPTERS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 
-.PHONY: setup lab test test-fast release outputs grade clean-grades
+.PHONY: setup lab test test-fast release outputs grade clean-grades bench-grading
 
 setup: $(STAMP)
 
@@ -42,3 +42,7 @@ outputs: setup
 
 grade: setup
 	$(PY) -m autograder.demo --course course
+
+# Plain serial nbgrader vs `autograder grade --jobs 2` on one generated class, side by side (not a timed test).
+bench-grading: setup
+	$(PY) -m autograder.bench --jobs $(JOBS)

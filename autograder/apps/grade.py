@@ -90,6 +90,16 @@ def _done(course: Path, assignment: str, student: str, notebooks: list[str]) -> 
 
 
 def grade(course: Path, assignments: list[str], students: list[str] | None, jobs: int, force: bool) -> int:
+    from ..worker import Pool
+    os.environ.setdefault("AUTOGRADER_WORKDIR", str(course / ".autograder" / "workers"))
+    early = Pool(jobs, Path(os.environ["AUTOGRADER_WORKDIR"]))  # the workers import torch while we import nbgrader
+    try:
+        return _grade(course, assignments, students, jobs, force, early)
+    finally:
+        early.close()
+
+
+def _grade(course: Path, assignments: list[str], students: list[str] | None, jobs: int, force: bool, early) -> int:
     from nbgrader.api import Gradebook
     from nbconvert.writers import FilesWriter
     from nbgrader.converters import Autograde
@@ -121,8 +131,8 @@ def grade(course: Path, assignments: list[str], students: list[str] | None, jobs
         print("autograder: no submissions found", file=sys.stderr)
         return 0
     todo = [(a, s) for a, s in work if force or not _done(course, a, s, known[a])]
-    os.environ.setdefault("AUTOGRADER_WORKDIR", str(course / ".autograder" / "workers"))
     exec_cfg = P.SandboxedExecute(config=cfg)
+    P._POOL.setdefault("pool", early)
     pool = P.pool(jobs) if todo else None
     secret = P.course_secret(course)
     for a, s in todo:  # every submission starts in the sandboxes now; the judge takes them in order
@@ -130,6 +140,11 @@ def grade(course: Path, assignments: list[str], students: list[str] | None, jobs
             _prefetch(coursedir, cfg, a, s, nb, secret, exec_cfg.limits(), pool)
     logging.getLogger("Autograde").setLevel(logging.ERROR)
     rows = {(s, a): row_for(course, a, s, known[a]) for a, s in work if (a, s) not in todo}
+    ag = Autograde(coursedir=CourseDirectory(config=cfg), config=cfg)  # one converter for the batch, as nbgrader does
+    ag.log.setLevel(logging.DEBUG if os.environ.get("AUTOGRADER_DEBUG") else logging.CRITICAL)
+    ag.force = True
+    ag.writer = FilesWriter(parent=ag, config=ag.config)
+    ag.exporter = ag.exporter_class(parent=ag, config=ag.config)
     for a, s in tqdm(todo, desc="grading", unit="nb", file=sys.stderr, disable=None):
         with student_lock(course, a, s):
             if not force and _done(course, a, s, known[a]):
@@ -137,25 +152,20 @@ def grade(course: Path, assignments: list[str], students: list[str] | None, jobs
                 continue
             for nb in known[a]:
                 P.result_path(course, a, s, nb).unlink(missing_ok=True)
-            ag = Autograde(coursedir=CourseDirectory(config=cfg), config=cfg)
-            ag.log.setLevel(logging.DEBUG if os.environ.get("AUTOGRADER_DEBUG") else logging.CRITICAL)
-            ag.force = True
+            t_nb = time.monotonic()
             ag.coursedir.assignment_id, ag.coursedir.student_id = a, s
             try:
                 ag.init_notebooks()
-                ag.writer = FilesWriter(parent=ag, config=ag.config)
-                ag.exporter = ag.exporter_class(parent=ag, config=ag.config)
                 ag.convert_notebooks()
             except Exception as exc:  # noqa: BLE001  nbgrader already removed the failed folder whole; say why, keep going
                 if os.environ.get("AUTOGRADER_DEBUG"):
                     import traceback
                     traceback.print_exc()
                 _record_failure(course, a, s, known[a], exc, maxima)
+            _add_timing(course, a, s, known[a], time.monotonic() - t_nb)
         rows[(s, a)] = row_for(course, a, s, known[a])
         write_csv(course, rows)
     write_csv(course, rows)
-    if pool is not None:
-        pool.close()
     n = sum(len(known[a]) for a, _ in todo)
     if n:
         print(f"autograder: graded {n} notebooks in {time.monotonic() - t0:.1f} s with {jobs} workers; "
@@ -183,6 +193,19 @@ def _prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limit
     files = {k: v for k, v in files.items() if not k.endswith(".ipynb") or k == f"{nb_name}.ipynb"}
     seed = J.hidden_seed(secret, s, a, nb_name)
     P.PREFETCHED[(s, a, nb_name)] = pool.submit(P.make_job(nb, seed, files, limits))
+
+
+def _add_timing(course: Path, a: str, s: str, notebooks: list[str], seconds: float) -> None:
+    """This process's share of a submission's time (sanitize, judge, save), beside the sandbox's."""
+    from .. import preprocessors as P
+    for nb in notebooks:
+        path = P.result_path(course, a, s, nb)
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        data["judge_seconds"] = round(seconds / len(notebooks), 3)
+        P.write_result(course, a, s, nb, data)
 
 
 def _record_failure(course: Path, a: str, s: str, notebooks: list[str], exc: Exception, maxima: dict) -> None:
