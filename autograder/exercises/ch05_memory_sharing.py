@@ -58,7 +58,9 @@ def who_shares(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         a64 = np.ones(3)
         a32 = np.ones(3, dtype=np.float32)
+        t = torch.ones(3)
         facts = {
+            "predicted_numpy": t.untyped_storage().data_ptr() == t.numpy().__array_interface__["data"][0],
             "predicted_from_numpy": np.shares_memory(torch.from_numpy(a64).numpy(), a64),
             "predicted_torch_tensor": np.shares_memory(torch.tensor(a64).numpy(), a64),
             "predicted_legacy_float32": _legacy_shares("float32"),
@@ -66,7 +68,7 @@ def who_shares(L: Learner, R: Rand, hidden: bool) -> None:
         }
         for name, want in facts.items():
             C.value(L.get(name), bool(want), name,
-                    hint="from_numpy always shares, torch.tensor always copies; torch.Tensor shares only when no dtype change is needed.")
+                    hint=".numpy() and from_numpy always share, torch.tensor always copies; torch.Tensor shares only when no dtype change is needed.")
         dtypes = ["float32", "float64", "int64"]
     else:
         dtypes = [R.choice(LEGACY_DTYPES) for _ in range(8)]

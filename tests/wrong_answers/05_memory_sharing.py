@@ -12,6 +12,7 @@ def flat_view(t):
 """,
     # "any float array is shared": float64 is not, it must be converted to float32
     "ex2_who_shares": """
+predicted_numpy = True
 predicted_from_numpy = True
 predicted_torch_tensor = False
 predicted_legacy_float32 = True
