@@ -119,3 +119,29 @@ def test_a_missing_function_fails_kindly():
                      1, hidden=True)
     with pytest.raises(CheckFailure, match="not defined yet"):
         run_exercise("ch05.sgd_step", Learner(ns={}), 1, hidden=True)
+
+
+def replayed_verdict(name: str, ns: dict, seed: int) -> bool:
+    """Record the answers as the sandbox does, send them through the tape's JSON, and let the judge replay them."""
+    from autograder import checks, tape
+    recorded: list = []
+    checks.recording = True
+    try:
+        run_exercise(name, Learner(ns=ns, tape=recorded), seed, hidden=True)
+    finally:
+        checks.recording = False
+    judged = tape.loads(tape.dumps([list(x) for x in recorded]))
+    try:
+        run_exercise(name, Learner(tape=[tuple(x) for x in judged], replay=True), seed, hidden=True)
+    except CheckFailure:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("ch", CHAPTERS)
+def test_the_judge_replaying_the_tape_agrees(ch):
+    wrong = runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{ch}.py"))["WRONG"]
+    for gid, src in solutions(ch).items():
+        name = exercise_name(ch, gid)
+        assert replayed_verdict(name, namespace(src), 3), f"{gid}: the judge fails the solution"
+        assert not all(replayed_verdict(name, namespace(wrong[gid]), s) for s in SEEDS), f"{gid}: the judge passes the wrong answer"
