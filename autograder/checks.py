@@ -12,6 +12,7 @@ import warnings
 from typing import Any, Callable
 
 import numpy as np
+import torch
 
 from .answers import Answer, first_line, fmt_shape, freeze, frozen_exception, show
 
@@ -206,6 +207,8 @@ def meta(got: Answer, key: str, want: Any, what: str, *, hint: str | None = None
     _not_an_answer(got, Answer("tensor"), what, hint)
     if got.kind not in ("tensor", "ndarray"):
         raise CheckFailure(what, "expected a tensor.", got=got.describe(), hint=hint)
+    if isinstance(want, torch.Tensor):  # a live tensor: read the fact from its frozen form
+        want = freeze(want)
     w = want.meta.get(key) if isinstance(want, Answer) else want
     if isinstance(w, (list, tuple)):
         w = tuple(w)

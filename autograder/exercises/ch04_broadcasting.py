@@ -5,7 +5,6 @@ import torch
 
 from .. import checks as C
 from ..exercise import Learner, Rand, exercise
-from ._parts import parts
 
 RULES = "align the shapes on the right; pad the shorter one with 1s on the left; each pair must be equal or contain a 1."
 
@@ -76,7 +75,7 @@ def stretch(L: Learner, R: Rand, hidden: bool) -> None:
             cases.append((R.randn(1, *_operand(R, out))[0], out, None))  # [0]: a 0-dim shape works too
     for a, shape, want in cases:
         want = torch.broadcast_to(a, shape) if want is None else want
-        res, a_after, _ = parts(L.call("stretch", a, shape, inputs=True), 3)
+        res, a_after, _ = C.parts(L.call("stretch", a, shape, inputs=True), "stretch")
         what = f"stretch(a of shape {tuple(a.shape)}, {shape})"
         C.tensor(res, want, what, hint="a.expand(*shape) adds missing dims on the left and stretches size-1 dims.")
         C.meta(res, "stride", want.stride(), what, hint="a stretched dim has stride 0: every step along it reads the same element.")

@@ -8,7 +8,6 @@ import torch
 
 from .. import checks as C
 from ..exercise import Learner, Rand, _Missing, exercise
-from ._parts import parts
 
 LEGACY_DTYPES = ["float32", "float64", "int64", "int32", "int16", "uint8", "float16"]
 
@@ -41,7 +40,7 @@ def flat_view(L: Learner, R: Rand, hidden: bool) -> None:
         cases = [_with_offset(R) for _ in range(5)]
     for t in cases:
         want = t.view(-1)
-        res, t_after = parts(L.call("flat_view", t, inputs=True), 2)
+        res, t_after = C.parts(L.call("flat_view", t, inputs=True), "flat_view")
         what = f"flat_view(t) for t of shape {tuple(t.shape)} at storage offset {t.storage_offset()}"
         C.tensor(res, want, what, hint="t.view(-1) gives the same numbers in one dim.")
         C.meta(res, "offset", want.storage_offset(), what, hint="a view starts where t starts in the storage; a copy starts at 0.")
@@ -107,7 +106,7 @@ def object_identity(L: Learner, R: Rand, hidden: bool) -> None:
             n, m = R.int(1, 5), R.int(1, 5)
             cases.append((R.randn(n, m), R.randn(n, m), R.randn(R.choice([1, n]), m)))
     for Z, X, Y in cases:
-        res, Z_after, _, _ = parts(L.call("add_into", Z, X, Y, inputs=True), 4)
+        res, Z_after, _, _ = C.parts(L.call("add_into", Z, X, Y, inputs=True), "add_into")
         what = f"add_into(Z, X, Y) for Z of shape {tuple(Z.shape)}"
         C.same_object(res, Z_after, True, what + ": the returned tensor",
                       hint="write into Z with Z[:] = X + Y (or torch.add(X, Y, out=Z)), then return Z itself.")
@@ -119,7 +118,7 @@ def inplace(L: Learner, R: Rand, hidden: bool) -> None:
     cases = ([torch.tensor([1.0, 2.0, 3.0, 4.0]), torch.arange(6.0).reshape(2, 3)] if not hidden
              else [R.randn(R.int(2, 6), *R.shape(1, 2, 4)[:R.int(0, 1)]) for _ in range(5)])
     for t in cases:
-        res, t_after = parts(L.call("standardize_", t, inputs=True), 2)
+        res, t_after = C.parts(L.call("standardize_", t, inputs=True), "standardize_")
         what = f"standardize_(t) for t of shape {tuple(t.shape)}"
         C.tensor(t_after, (t - t.mean()) / t.std(), what + ": t afterwards",
                  hint="t.sub(...) makes a new tensor; t.sub_(...) (trailing underscore) changes t itself.")
