@@ -68,3 +68,19 @@ def loses_points(name: str, ns: dict, seeds=(1, 2, 3)) -> None:
     except CheckFailure:
         return
     fails_hidden(name, ns, seeds)
+
+
+def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> None:
+    """Record the answers as the sandbox would, send them through the tape's JSON form, and let a
+    judge with no namespace at all replay the exercise on them. Raises CheckFailure on a wrong answer."""
+    from autograder import checks
+    from autograder.tape import dumps, loads
+
+    tape: list = []
+    checks.recording = True
+    try:
+        run_exercise(name, Learner(ns=ns, tape=tape), seed, hidden=hidden)
+    finally:
+        checks.recording = False
+    replayed = [tuple(step) for step in loads(dumps([list(step) for step in tape]))]
+    run_exercise(name, Learner(tape=replayed, replay=True), seed, hidden=hidden)

@@ -69,3 +69,17 @@ def test_a_nonleaf_grad_warning_in_the_learners_code_costs_nothing():
     # The learner peeks at y.grad (a non-leaf) before retain_grad: torch warns, the answer is still right.
     peek = SOL["ex7_retain_grad"].replace("    y.retain_grad()", "    y.grad\n    y.retain_grad()")
     passes("ch07.retain_grad", namespace(peek))
+
+
+@pytest.mark.parametrize("gid", sorted(SOL))
+def test_the_trusted_judge_agrees_on_replayed_answers(gid):
+    # Exercises must be replayable: no branching on answers, every answer JSON-safe on the tape.
+    from autograder import CheckFailure
+    from exercise_helpers import judged_by_replay
+
+    name = exercise_name(CH, gid)
+    judged_by_replay(name, namespace(SOL[gid]), 7, hidden=True)
+    judged_by_replay(name, namespace(SOL[gid]), 20240601, hidden=False)
+    with pytest.raises(CheckFailure):
+        for hidden, seed in ((False, 20240601), (True, 7)):
+            judged_by_replay(name, namespace(wrong(CH)[gid]), seed, hidden=hidden)

@@ -58,3 +58,17 @@ def test_forgetting_detach_in_the_target_is_caught_by_the_hidden_tests_alone():
     # The stop-gradient exercise must not rely on its visible example to catch the missing detach.
     from exercise_helpers import fails_hidden
     fails_hidden("ch08.stop_gradient", namespace(wrong(CH)["ex5_stop_gradient"]), seeds=range(1, 11))
+
+
+@pytest.mark.parametrize("gid", sorted(SOL))
+def test_the_trusted_judge_agrees_on_replayed_answers(gid):
+    # Exercises must be replayable: no branching on answers, every answer JSON-safe on the tape.
+    from autograder import CheckFailure
+    from exercise_helpers import judged_by_replay
+
+    name = exercise_name(CH, gid)
+    judged_by_replay(name, namespace(SOL[gid]), 7, hidden=True)
+    judged_by_replay(name, namespace(SOL[gid]), 20240601, hidden=False)
+    with pytest.raises(CheckFailure):
+        for hidden, seed in ((False, 20240601), (True, 7)):
+            judged_by_replay(name, namespace(wrong(CH)[gid]), seed, hidden=hidden)

@@ -13,20 +13,7 @@ from torch.autograd import Variable
 from .. import checks as C
 from ..answers import freeze
 from ..exercise import Learner, Rand, exercise
-
-
-def leaf(t: torch.Tensor) -> torch.Tensor:
-    """A fresh leaf with t's values, for torch's side of a check."""
-    return t.detach().clone().requires_grad_(True)
-
-
-def autograd(fn, *inputs: torch.Tensor, grad_outputs=None) -> tuple[torch.Tensor, ...]:
-    leaves = [leaf(t) for t in inputs]
-    return torch.autograd.grad(fn(*leaves), leaves, grad_outputs=grad_outputs)
-
-
-def random_x(R: Rand, **kw) -> torch.Tensor:
-    return R.randn(*R.shape(1, 3, 4), requires_grad=True, **kw)
+from ..grads import autograd, leaf, random_leaf as random_x
 
 
 # ----------------------------------------------------------------------------- ex1

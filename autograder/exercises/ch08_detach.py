@@ -9,7 +9,7 @@ import torch
 
 from .. import checks as C
 from ..exercise import Learner, Rand, exercise
-from .ch07_autograd import autograd, leaf, random_x
+from ..grads import autograd, leaf, random_leaf as random_x
 
 
 def _same_storage(a: torch.Tensor, b: torch.Tensor) -> bool:
