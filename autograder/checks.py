@@ -255,3 +255,15 @@ def choice(got: Answer, want: str, options: dict[str, str], what: str, *, hint: 
     if g != want:
         raise CheckFailure(what, f"({g}) \"{options[g]}\" is not the reason. Re-read the cells above.", hint=hint)
 
+
+
+def parts(got: Answer, what: str, *, hint: str | None = None) -> tuple:
+    """The items of a tuple answer, e.g. ``(result, *inputs)`` from ``L.call(..., inputs=True)``.
+
+    Not a verdict but a guard: when the learner's function is not defined yet the answer is
+    'missing', not a tuple, and indexing it would crash with a traceback instead of a lesson.
+    """
+    if got.kind != "tuple":
+        _not_an_answer(got, Answer("tuple"), what, hint)
+        raise CheckFailure(what, "expected a tuple.", got=got.describe(), hint=hint)
+    return got.value
