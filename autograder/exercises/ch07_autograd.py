@@ -19,11 +19,12 @@ from ..grads import autograd, leaf, random_leaf as random_x
 # ----------------------------------------------------------------------------- ex1
 
 
-def _random_numbers(R: Rand) -> list:
-    """A list or list of lists of Python numbers, all ints (torch would infer int64) or mixed."""
-    make = R.choice([lambda: R.int(-9, 9), lambda: R.int(-90, 90) / 10 if R.int(0, 1) else R.int(-9, 9)])
+def _random_numbers(R: Rand, ints_only: bool) -> list:
+    """A list or list of lists of Python numbers: all ints (torch would infer int64), or ints and floats."""
+    def number():
+        return R.int(-9, 9) if ints_only or R.int(0, 1) else R.int(-90, 90) / 10
     rows, cols = R.int(1, 3), R.int(1, 4)
-    values = [[make() for _ in range(cols)] for _ in range(rows)]
+    values = [[number() for _ in range(cols)] for _ in range(rows)]
     return values[0] if rows == 1 else values
 
 
@@ -37,7 +38,7 @@ def trainable(L: Learner, R: Rand, hidden: bool) -> None:
                 hint="nothing has been differentiated yet, so there is no gradient tensor at all.")
         cases = [[[1, 1, 1], [1, 1, 1]], [0.5, -2.0, 3.25]]
     else:
-        cases = [_random_numbers(R) for _ in range(8)]
+        cases = [_random_numbers(R, ints_only=i % 2 == 0) for i in range(8)]
     for values in cases:
         got = L.call("trainable", values)
         what = f"trainable({values})"
@@ -74,18 +75,18 @@ def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
         xs = [R.randn(*R.shape(1, 3, 3), requires_grad=True) for _ in range(6)] + [R.randn(1, 1, requires_grad=True)]
     for x in xs:
         what = f"square_backward(x, None) for x of shape {tuple(x.shape)}"
-        got = L.call("square_backward", x, None, inputs=True)
-        C.same_outcome(got.value[0], C.outcome(_square_backward, leaf(x), None), what,
+        got = C.parts(L.call("square_backward", x, None, inputs=True), what)
+        C.same_outcome(got[0], C.outcome(_square_backward, leaf(x), None), what,
                        hint="call y.backward(gradient) exactly as given: torch decides whether None is allowed.")
         want = autograd(lambda t: (t ** 2).sum(), x)[0]
         what = f"square_backward(x, torch.ones_like(x)) for x of shape {tuple(x.shape)}"
-        got = L.call("square_backward", x, torch.ones_like(x), inputs=True)
-        C.tensor(got.value[0], want, what, hint="y.backward(gradient) fills x.grad; return x.grad.")
-        C.grad(got.value[1], want, what + ", the leaf x")
+        got = C.parts(L.call("square_backward", x, torch.ones_like(x), inputs=True), what)
+        C.tensor(got[0], want, what, hint="y.backward(gradient) fills x.grad; return x.grad.")
+        C.grad(got[1], want, what + ", the leaf x")
         what = f"grad_with_sum(x) for x of shape {tuple(x.shape)}"
-        got = L.call("grad_with_sum", x, inputs=True)
-        C.tensor(got.value[0], want, what, hint="(x ** 2).sum() is a scalar: call .backward() on it, return x.grad.")
-        C.grad(got.value[1], want, what + ", the leaf x")
+        got = C.parts(L.call("grad_with_sum", x, inputs=True), what)
+        C.tensor(got[0], want, what, hint="(x ** 2).sum() is a scalar: call .backward() on it, return x.grad.")
+        C.grad(got[1], want, what + ", the leaf x")
 
 
 # ----------------------------------------------------------------------------- ex3
@@ -105,9 +106,9 @@ def vjp(L: Learner, R: Rand, hidden: bool) -> None:
     for A, x, v in cases:
         what = f"vjp(A, x, v) with A of shape {tuple(A.shape)}, v = {[round(a, 4) for a in v.tolist()]}"
         want = autograd(lambda t: A @ t, x, grad_outputs=v)[0]
-        got = L.call("vjp", A, x, v, inputs=True)
-        C.tensor(got.value[0], want, what, hint="y = A @ x; y.backward(v) weighs each output y[i] by v[i]; return x.grad.")
-        C.grad(got.value[2], want, what + ", the leaf x", hint="the gradient must come from your own y.backward(v).")
+        got = C.parts(L.call("vjp", A, x, v, inputs=True), what)
+        C.tensor(got[0], want, what, hint="y = A @ x; y.backward(v) weighs each output y[i] by v[i]; return x.grad.")
+        C.grad(got[2], want, what + ", the leaf x", hint="the gradient must come from your own y.backward(v).")
 
 
 # ----------------------------------------------------------------------------- ex4
@@ -124,9 +125,9 @@ def seed_function(L: Learner, R: Rand, hidden: bool) -> None:
         x = (R.rand(*shape) if not hidden else R.randn(*shape)).requires_grad_(True)
         want = autograd(lambda t: seed_f(t).sum(), x)[0]
         what = f"fprime_autograd(x) for x of shape {shape}"
-        got = L.call("fprime_autograd", x, inputs=True)
-        C.tensor(got.value[0], want, what, hint="y = x ** 2 * torch.exp(x) is not a scalar: y.backward(torch.ones_like(x)).")
-        C.grad(got.value[1], want, what + ", the leaf x")
+        got = C.parts(L.call("fprime_autograd", x, inputs=True), what)
+        C.tensor(got[0], want, what, hint="y = x ** 2 * torch.exp(x) is not a scalar: y.backward(torch.ones_like(x)).")
+        C.grad(got[1], want, what + ", the leaf x")
         C.tensor(L.call("fprime_by_hand", x.detach()), want, f"fprime_by_hand(x) for x of shape {shape}", rtol=1e-5,
                  hint="product rule: (u·v)' = u'·v + u·v', with u = x², v = eˣ.")
 
@@ -150,15 +151,17 @@ def predict_dot(L: Learner, R: Rand, hidden: bool) -> None:
             cases.append((R.randn(n, requires_grad=True), R.randn(n, requires_grad=True)))
     for x, z in cases:
         n = tuple(x.shape)
-        got = L.call("double_dot_grad", x, inputs=True)
+        what = f"double_dot_grad(x), x of shape {n}"
+        got = C.parts(L.call("double_dot_grad", x, inputs=True), what)
         want = autograd(lambda t: 2 * torch.dot(t, t), x)[0]
-        C.tensor(got.value[0], want, f"double_dot_grad(x), x of shape {n}", hint="y = 2 * torch.dot(x, x); y.backward(); return x.grad.")
-        C.grad(got.value[1], want, f"double_dot_grad(x), x of shape {n}, the leaf x")
-        got = L.call("dot_grads", x, z, inputs=True)
+        C.tensor(got[0], want, f"double_dot_grad(x), x of shape {n}", hint="y = 2 * torch.dot(x, x); y.backward(); return x.grad.")
+        C.grad(got[1], want, f"double_dot_grad(x), x of shape {n}, the leaf x")
+        what = f"dot_grads(x, z), x of shape {n}"
+        got = C.parts(L.call("dot_grads", x, z, inputs=True), what)
         gx, gz = autograd(torch.dot, x, z)
-        C.grad(got.value[1], gx, f"dot_grads(x, z), the leaf x", hint="one backward of torch.dot(x, z) fills both leaves.")
-        C.grad(got.value[2], gz, f"dot_grads(x, z), the leaf z", hint="one backward of torch.dot(x, z) fills both leaves.")
-        C.value(got.value[0], (gx, gz), f"dot_grads(x, z), returned (x.grad, z.grad)")
+        C.grad(got[1], gx, f"dot_grads(x, z), the leaf x", hint="one backward of torch.dot(x, z) fills both leaves.")
+        C.grad(got[2], gz, f"dot_grads(x, z), the leaf z", hint="one backward of torch.dot(x, z) fills both leaves.")
+        C.value(got[0], (gx, gz), f"dot_grads(x, z), returned (x.grad, z.grad)")
 
 
 # ----------------------------------------------------------------------------- ex6
@@ -171,11 +174,11 @@ def accumulate(L: Learner, R: Rand, hidden: bool) -> None:
         g1 = autograd(lambda t: 2 * torch.dot(t, t), x)[0]
         g2 = autograd(lambda t: t.sum(), x)[0]
         what = f"two_grads(x) for x = {[round(v, 4) for v in x.tolist()]}"
-        got = L.call("two_grads", x, inputs=True)
-        C.value(got.value[0], (g1, g2), what,
+        got = C.parts(L.call("two_grads", x, inputs=True), what)
+        C.value(got[0], (g1, g2), what,
                 hint="gradients add up in x.grad: call x.grad.zero_() between the two backward passes, "
                      "and keep a .clone() of the first (zero_() changes that very tensor).")
-        C.grad(got.value[1], g2, what + ", the leaf x after both passes")
+        C.grad(got[1], g2, what + ", the leaf x after both passes")
 
 
 # ----------------------------------------------------------------------------- ex7
@@ -199,12 +202,12 @@ def retain_grad(L: Learner, R: Rand, hidden: bool) -> None:
         ye = xe.exp()
         gy, gx = torch.autograd.grad((ye * ye).sum(), [ye, xe])
         what = f"intermediate(x) for x of shape {tuple(x.shape)}"
-        got = L.call("intermediate", x, inputs=True)
-        C.tensor(got.value[0], ye, what + ", the returned y", hint="return y = x.exp() itself.")
-        C.meta(got.value[0], "is_leaf", False, what + ", the returned y", hint="return y = x.exp(), not a detached copy.")
-        C.grad(got.value[0], gy, what + ", the returned y",
+        got = C.parts(L.call("intermediate", x, inputs=True), what)
+        C.tensor(got[0], ye, what + ", the returned y", hint="return y = x.exp() itself.")
+        C.meta(got[0], "is_leaf", False, what + ", the returned y", hint="return y = x.exp(), not a detached copy.")
+        C.grad(got[0], gy, what + ", the returned y",
                hint="y is not a leaf: call y.retain_grad() before backward, or its .grad stays None.")
-        C.grad(got.value[1], gx, what + ", the leaf x")
+        C.grad(got[1], gx, what + ", the leaf x")
 
 
 # ----------------------------------------------------------------------------- ex8
@@ -225,10 +228,10 @@ def backward_twice(L: Learner, R: Rand, hidden: bool) -> None:
             xe = leaf(x)
             want = C.outcome(_backward_twice, xe, retain)
             what = f"backward_twice(x, retain={retain}) for x of shape {tuple(x.shape)}"
-            got = L.call("backward_twice", x, retain, inputs=True)
-            C.same_outcome(got.value[0], want, what,
+            got = C.parts(L.call("backward_twice", x, retain, inputs=True), what)
+            C.same_outcome(got[0], want, what,
                            hint="x * x saves x for its backward; the first backward frees it unless retain_graph=True.")
-            C.grad(got.value[1], freeze(xe), what + ", the leaf x", hint="the two passes add up in x.grad.")
+            C.grad(got[1], freeze(xe), what + ", the leaf x", hint="the two passes add up in x.grad.")
 
 
 # ----------------------------------------------------------------------------- ex9
@@ -255,18 +258,19 @@ def no_grad(L: Learner, R: Rand, hidden: bool) -> None:
     for w, lr in cases:
         what = f"sgd_step(w, {lr}) for w of shape {tuple(w.shape)}"
         we = _sgd_step(leaf(w), lr)
-        got = L.call("sgd_step", w, lr, inputs=True)
-        C.tensor(got.value[0], we, what, hint="w.grad of (w * w).sum() is 2w; the step is w - lr * w.grad.")
-        C.same_object(got.value[0], got.value[1], True, what,
+        got = C.parts(L.call("sgd_step", w, lr, inputs=True), what)
+        C.tensor(got[0], we, what, hint="w.grad of (w * w).sum() is 2w; the step is w - lr * w.grad.")
+        C.same_object(got[0], got[1], True, what,
                       hint="update w in place (w -= ...) inside torch.no_grad(), so it stays the same leaf.")
-        C.meta(got.value[0], "is_leaf", True, what)
-        C.meta(got.value[0], "requires_grad", True, what)
-        C.grad(got.value[1], we.grad, what, hint="zero w.grad after the step, ready for the next one.")
+        C.meta(got[0], "is_leaf", True, what)
+        C.meta(got[0], "requires_grad", True, what)
+        C.grad(got[1], we.grad, what, hint="zero w.grad after the step, ready for the next one.")
         C.error(L.call("unguarded_step", w, lr), C.outcome(_unguarded_step, leaf(w), lr), f"unguarded_step(w, {lr})",
                 hint="without torch.no_grad(), torch refuses an in-place change of a leaf that requires grad.")
         x = R.randn(*w.shape)
         want = C.outcome(lambda: (w * x).detach().numpy())
-        got = L.call("forward_numpy", w, x, inputs=True)
-        C.value(got.value[0], want, f"forward_numpy(w, x) for w of shape {tuple(w.shape)}",
+        what = f"forward_numpy(w, x) for w of shape {tuple(w.shape)}"
+        got = C.parts(L.call("forward_numpy", w, x, inputs=True), what)
+        C.value(got[0], want, f"forward_numpy(w, x) for w of shape {tuple(w.shape)}",
                 hint="compute w * x inside `with torch.no_grad():`; the result then does not require grad and .numpy() works.")
-        C.grad(got.value[1], None, f"forward_numpy(w, x), the leaf w", hint="no backward here: w.grad stays None.")
+        C.grad(got[1], None, f"forward_numpy(w, x), the leaf w", hint="no backward here: w.grad stays None.")

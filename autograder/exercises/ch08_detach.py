@@ -37,10 +37,10 @@ def predict_detach(L: Learner, R: Rand, hidden: bool) -> None:
     for x in _seed_x(R, hidden):
         want = autograd(lambda t: ((t * t).detach() * t).sum(), x)[0]
         what = f"constant_product_grad(x) for x of shape {tuple(x.shape)}"
-        got = L.call("constant_product_grad", x, inputs=True)
-        C.tensor(got.value[0], want, what,
+        got = C.parts(L.call("constant_product_grad", x, inputs=True), what)
+        C.tensor(got[0], want, what,
                  hint="detach y = x * x (not x): u = y.detach(); z = u * x; z.sum().backward(); return x.grad.")
-        C.grad(got.value[1], want, what + ", the leaf x")
+        C.grad(got[1], want, what + ", the leaf x")
 
 
 # ----------------------------------------------------------------------------- ex2
@@ -62,11 +62,11 @@ def still_in_graph(L: Learner, R: Rand, hidden: bool) -> None:
         xe = leaf(x)
         want = _both_grads(xe)
         what = f"both_grads(x) for x of shape {tuple(x.shape)}"
-        got = L.call("both_grads", x, inputs=True)
-        C.value(got.value[0], want, what,
+        got = C.parts(L.call("both_grads", x, inputs=True), what)
+        C.value(got[0], want, what,
                 hint="u = y.detach() leaves y itself in the graph: y.sum().backward() still gives 2 * x. "
                      "Zero x.grad in between.")
-        C.grad(got.value[1], xe.grad, what + ", the leaf x after both passes")
+        C.grad(got[1], xe.grad, what + ", the leaf x after both passes")
 
 
 # ----------------------------------------------------------------------------- ex3
@@ -109,11 +109,11 @@ def predict_sharing(L: Learner, R: Rand, hidden: bool) -> None:
             te = leaf(t)
             ref = make(te)
             what = f"{name}(t) for t of shape {tuple(t.shape)}"
-            got = L.call(name, t, inputs=True)
-            C.tensor(got.value[0], ref, what, hint=_HINTS[name])
-            C.shares_memory(got.value[0], got.value[1], _same_storage(ref, te), what, hint=_HINTS[name])
-            C.meta(got.value[0], "requires_grad", ref.requires_grad, what, hint=_HINTS[name])
-            C.meta(got.value[0], "is_leaf", ref.is_leaf, what, hint=_HINTS[name])
+            got = C.parts(L.call(name, t, inputs=True), what)
+            C.tensor(got[0], ref, what, hint=_HINTS[name])
+            C.shares_memory(got[0], got[1], _same_storage(ref, te), what, hint=_HINTS[name])
+            C.meta(got[0], "requires_grad", ref.requires_grad, what, hint=_HINTS[name])
+            C.meta(got[0], "is_leaf", ref.is_leaf, what, hint=_HINTS[name])
 
 
 # ----------------------------------------------------------------------------- ex4
@@ -122,14 +122,14 @@ def predict_sharing(L: Learner, R: Rand, hidden: bool) -> None:
 @exercise("ch08.detach_numpy")
 def detach_numpy(L: Learner, R: Rand, hidden: bool) -> None:
     cases = [(torch.tensor([1.5, -2.0]), True), (torch.tensor([1.5, -2.0]), False)] if not hidden else \
-        [(R.randn(*R.shape(1, 3, 4)), R.int(0, 1) == 1) for _ in range(6)]
+        [(R.randn(*R.shape(1, 3, 4)), i % 2 == 0) for i in range(6)]  # both kinds, every time
     for t, requires in cases:
         t = t.requires_grad_(requires)
         what = f"to_numpy(t) for t of shape {tuple(t.shape)}, requires_grad={requires}"
-        got = L.call("to_numpy", t, inputs=True)
-        C.value(got.value[0], t.detach().numpy(), what,
+        got = C.parts(L.call("to_numpy", t, inputs=True), what)
+        C.value(got[0], t.detach().numpy(), what,
                 hint="t.numpy() refuses a tensor that requires grad; t.detach().numpy() works for every tensor.")
-        C.shares_memory(got.value[0], got.value[1], True, what,
+        C.shares_memory(got[0], got[1], True, what,
                         hint="np.array(...) copies; .detach().numpy() shares t's memory.")
         C.same_outcome(L.call("strict_numpy", t), C.outcome(lambda: leaf(t).requires_grad_(requires).numpy()),
                        f"strict_numpy(t) for t of shape {tuple(t.shape)}, requires_grad={requires}",
@@ -157,10 +157,10 @@ def stop_gradient(L: Learner, R: Rand, hidden: bool) -> None:
     for w, x in cases:
         want = autograd(lambda t: semi_gradient_loss(t, x), w)[0]
         what = f"self_target_grad(w, x) for w of shape {tuple(w.shape)}"
-        got = L.call("self_target_grad", w, x, inputs=True)
-        C.tensor(got.value[0], want, what,
+        got = C.parts(L.call("self_target_grad", w, x, inputs=True), what)
+        C.tensor(got[0], want, what,
                  hint="the target must be a constant: torch.tanh(3 * pred).detach(); detach the target, not pred.")
-        C.grad(got.value[1], want, what + ", the leaf w")
+        C.grad(got[1], want, what + ", the leaf w")
 
 
 # ----------------------------------------------------------------------------- ex6
@@ -188,8 +188,8 @@ def safe_edit(L: Learner, R: Rand, hidden: bool) -> None:
         capped = ye.detach().clamp(max=2.0)
         ye.sum().backward()
         what = f"capped_exp(x) for x of shape {tuple(x.shape)}"
-        got = L.call("capped_exp", x, inputs=True)
-        C.value(got.value[0], (ye, capped), what,
+        got = C.parts(L.call("capped_exp", x, inputs=True), what)
+        C.value(got[0], (ye, capped), what,
                 hint="edit a copy: y.detach().clone() (or an out-of-place clamp); an in-place edit through "
                      "y.detach() changes y too.")
-        C.grad(got.value[1], xe.grad, what + ", the leaf x", hint="call y.sum().backward(): x.grad is exp(x).")
+        C.grad(got[1], xe.grad, what + ", the leaf x", hint="call y.sum().backward(): x.grad is exp(x).")
