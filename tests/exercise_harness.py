@@ -45,3 +45,37 @@ def passes(name: str, ns: dict, seed: int, hidden: bool) -> bool:
     except CheckFailure:
         return False
     return True
+
+
+def passes_quietly(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    """passes(), and not one warning escapes to stderr (nbgrader fails a test cell that writes there).
+
+    Learner code runs with warnings suppressed (Learner.run); this holds torch's side of a check to
+    the same standard, e.g. reading a non-leaf's .grad there would warn."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return passes(name, ns, seed, hidden)
+
+
+def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    """Record the answers as the sandbox would, send them through the tape's JSON form, and let a
+    judge with no learner namespace replay the exercise on them. True when the judge finds no fault."""
+    from autograder import checks
+    from autograder.tape import dumps, loads
+
+    tape: list = []
+    checks.recording = True
+    try:
+        run_exercise(name, Learner(ns=ns, tape=tape), seed, hidden)
+    except CheckFailure:
+        pass  # as in check(): no verdict while recording (e.g. C.parts on a missing function)
+    finally:
+        checks.recording = False
+    replayed = [tuple(step) for step in loads(dumps([list(step) for step in tape]))]
+    try:
+        run_exercise(name, Learner(tape=replayed, replay=True), seed, hidden)
+    except CheckFailure:
+        return False
+    return True
