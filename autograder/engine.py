@@ -217,7 +217,8 @@ class Tensor:
                 v.grad = np.zeros_like(v.data)
         self.grad += gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=np.float64)
         for v in reversed(topo):
-            v._backward()
+            if v._prev:  # a leaf has nothing to pass on (and a constant's closure has no buffers to fill)
+                v._backward()
         for v in topo:
             if v._prev or not v.requires_grad:
                 v.grad = None  # as torch: only leaves that require grad keep a .grad
