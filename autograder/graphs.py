@@ -85,11 +85,12 @@ def run(T: Any, spec: dict, torch_side: bool = False) -> tuple:
     leaves, vals = build(T, spec, torch_side)
     root = vals[-1]
     g = spec.get("grad")
-    if g is not None:
-        g = torch.from_numpy(g.copy()) if torch_side else g.copy()
+
+    def upstream():  # a fresh copy per call: torch may adopt the very tensor as a leaf's .grad and add into it
+        return None if g is None else (torch.from_numpy(g.copy()) if torch_side else g.copy())
     for _ in range(spec.get("retain", 0)):
-        root.backward(g, retain_graph=True)
-    root.backward(g)
+        root.backward(upstream(), retain_graph=True)
+    root.backward(upstream())
     data = root.detach().numpy().copy() if torch_side else root.data
     watched = tuple(_grad_of(vals[i], torch_side) for i in spec.get("watch", ()))
     return (data, *(_grad_of(leaf, torch_side) for leaf in leaves), *watched)

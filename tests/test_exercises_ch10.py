@@ -59,7 +59,10 @@ def test_each_wrong_answer_loses_points_on_its_own_exercise_only(gid):
 
 def test_a_step_in_the_wrong_order_loses_points():
     src = solution_answers(read(solution_path(CH)))["ex6_train"]
-    wrong = src.replace("    zero_grad(params)\n    loss.backward()\n", "    loss.backward()\n    zero_grad(params)\n")
+    lines = src.splitlines()
+    i = next(k for k, line in enumerate(lines) if "zero_grad(params)" in line and "def " not in line)
+    lines[i], lines[i + 1] = lines[i + 1], lines[i]  # backward, then zero_grad: the new gradient is thrown away
+    wrong = "\n".join(lines)
     assert wrong != src
     assert failures(namespace({"ex6_train": wrong})) == {"ch10.train"}
 

@@ -280,7 +280,7 @@ def _torch_forward(model, X, G):
 
 @exercise("ch10.train")
 def train(L: Learner, R: Rand, hidden: bool) -> None:
-    runs = [(R.np, [2, 8, 2], 0.5, 5)] if not hidden else [(R.np, [2, R.int(4, 16), 2], R.choice([0.1, 0.5, 1.0]), 25) for _ in range(2)]
+    runs = [(R.np, [2, 8, 2], 0.5, 5)] if not hidden else [(R.np, [2, R.int(4, 16), 2], R.choice([0.05, 0.1, 0.3]), 20) for _ in range(2)]
     cases = []
     for rng, sizes, lr, steps in runs:
         X, y = make_moons(R.int(16, 64), 0.1, rng)
