@@ -139,6 +139,101 @@ def describe(spec: dict) -> str:
     return "; ".join(lines)
 
 
+# ---- random graphs (the hidden tests) ----
+def partner(R: Any, shape: tuple) -> tuple:
+    """A shape that broadcasts with ``shape``: some leading dims dropped, some sizes set to 1."""
+    tail = shape[R.int(0, len(shape)):] if shape else ()
+    return tuple(1 if R.int(0, 2) == 0 else n for n in tail)
+
+
+def _const(R: Any, shape: tuple, positive: bool):
+    if R.int(0, 1):
+        return float(R.choice([0.5, 1.5, 2.0, -1.0, 3.0]) if not positive else R.choice([0.5, 1.5, 2.0, 3.0]))
+    s = partner(R, shape)
+    return np.asarray(R.np.uniform(0.5, 2.0, s) if positive else R.np.standard_normal(s))  # never a numpy scalar
+
+
+def random_graph(R: Any, ops: list[str], n_ops: int, upstream: bool = True) -> dict:
+    """Leaves of broadcasting shapes, then ``n_ops`` random ops drawn from ``ops`` over the nodes so far."""
+    base = R.shape(1, 3, 4)
+    leaves = [(R.np.standard_normal(base), True), (R.np.uniform(0.5, 2.0, partner(R, base)), R.int(0, 4) > 0)]
+    spec_ops: list = [("leaf", 0), ("leaf", 1)]
+    shapes, pos = [base, leaves[1][0].shape], [False, True]
+
+    def add(op, shape, positive):
+        spec_ops.append(op)
+        shapes.append(tuple(shape))
+        pos.append(positive)
+
+    for _ in range(n_ops):
+        op, i = R.choice(ops), R.int(0, len(shapes) - 1)
+        s = shapes[i]
+        if op in ("add", "sub", "mul", "div"):
+            ok = [j for j in range(len(shapes)) if _broadcasts(shapes[j], s) and (op != "div" or pos[j])]
+            if not ok:
+                op = "exp"
+            else:
+                j = R.choice(ok)
+                add((op, i, j), np.broadcast_shapes(s, shapes[j]), pos[i] and pos[j] and op != "sub")
+                continue
+        if op in ("cadd", "radd", "cmul", "rmul", "csub", "rsub", "cdiv", "rdiv"):
+            c = _const(R, s, positive=op in ("cdiv", "rdiv", "cadd", "radd", "cmul", "rmul"))
+            if op == "rdiv" and not pos[i]:
+                op = "rmul"
+            add((op, i, c), np.broadcast_shapes(s, np.shape(c)), pos[i] and op not in ("csub", "rsub"))
+        elif op == "pow":
+            k = R.choice([2, 3, 0.5, -1, -2, 1.5]) if pos[i] else R.choice([2, 3])
+            add(("pow", i, k), s, pos[i])
+        elif op == "log":
+            if not pos[i]:
+                add(("exp", i), s, True)
+                i = len(shapes) - 1
+            add(("log", i), s, False)
+        elif op in ("neg", "exp", "relu", "tanh", "T"):
+            add((op, i), s[::-1] if op == "T" else s, op == "exp")
+        elif op in ("sum", "mean"):
+            axis = _axis(R, len(s))
+            keep = bool(R.int(0, 1))
+            add((op, i, axis, keep), np.sum(np.empty(s), axis=axis, keepdims=keep).shape, pos[i])
+        elif op == "reshape":
+            n = int(np.prod(s))
+            new = R.choice([(n,), (n, 1), (1, n), (-1,)])
+            add(("reshape", i, new), np.empty(s).reshape(new).shape, pos[i])
+        elif op in ("matmul", "rmatmul"):
+            if len(s) < 2:
+                leaves.append((R.np.standard_normal((R.int(1, 4), R.int(1, 4))), True))
+                add(("leaf", len(leaves) - 1), leaves[-1][0].shape, False)
+                i, s = len(shapes) - 1, shapes[-1]
+            if op == "matmul":
+                leaves.append((R.np.standard_normal((s[-1], R.int(1, 4))), bool(R.int(0, 3))))
+                add(("leaf", len(leaves) - 1), leaves[-1][0].shape, False)
+                add(("matmul", i, len(shapes) - 1), s[:-2] + (s[-2], leaves[-1][0].shape[1]), False)
+            else:
+                c = R.np.standard_normal((R.int(1, 4), s[-2]))
+                add(("rmatmul", i, c), s[:-2] + (c.shape[0], s[-1]), False)
+    spec = {"leaves": leaves, "ops": spec_ops}
+    if upstream:
+        spec["grad"] = R.np.standard_normal(shapes[-1])
+    return spec
+
+
+def _axis(R: Any, nd: int):
+    if nd == 0 or R.int(0, 3) == 0:
+        return None
+    if nd >= 2 and R.int(0, 2) == 0:
+        a, b = R.np.choice(nd, 2, replace=False)
+        return (int(a), int(b) - nd)
+    return R.int(-nd, nd - 1)
+
+
+def _broadcasts(a: tuple, b: tuple) -> bool:
+    try:
+        np.broadcast_shapes(a, b)
+        return True
+    except ValueError:
+        return False
+
+
 # ---- one step of a learner's engine on top of the reference ----
 STEPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # step: (methods, module-level names)
     "tensor": (("__init__", "shape", "__repr__"), ()),

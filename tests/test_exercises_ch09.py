@@ -122,7 +122,7 @@ def test_micrograd_repeated_backward_is_a_named_case():
 
 def test_hidden_graphs_are_random_and_cover_broadcasting_and_keepdims():
     from autograder.exercise import Rand
-    from autograder.exercises.ch09_mini_autograd import random_graph
+    from autograder.graphs import random_graph
     ops = set()
     specs = [random_graph(Rand(s), ["add", "mul", "sum", "mean", "matmul", "rmatmul", "radd"], 6) for s in range(30)]
     for s in specs:

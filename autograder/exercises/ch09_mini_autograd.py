@@ -11,7 +11,7 @@ import torch
 
 from .. import checks as C
 from ..exercise import Learner, Rand, exercise
-from ..graphs import build, describe, hybrid, labels, run, run_torch, with_grad_mode_restored
+from ..graphs import build, describe, hybrid, labels, partner, random_graph, run, run_torch, with_grad_mode_restored
 
 
 # ---- course functions run in the learner's namespace (answers out) ----
@@ -104,101 +104,6 @@ def twice_torch(x0: float, k: int) -> float:
     return x.grad.item()
 
 
-# ---- random graphs ----
-def _partner(R: Rand, shape: tuple) -> tuple:
-    """A shape that broadcasts with ``shape``: some leading dims dropped, some sizes set to 1."""
-    tail = shape[R.int(0, len(shape)):] if shape else ()
-    return tuple(1 if R.int(0, 2) == 0 else n for n in tail)
-
-
-def _const(R: Rand, shape: tuple, positive: bool):
-    if R.int(0, 1):
-        return float(R.choice([0.5, 1.5, 2.0, -1.0, 3.0]) if not positive else R.choice([0.5, 1.5, 2.0, 3.0]))
-    s = _partner(R, shape)
-    return np.asarray(R.np.uniform(0.5, 2.0, s) if positive else R.np.standard_normal(s))  # never a numpy scalar
-
-
-def random_graph(R: Rand, ops: list[str], n_ops: int, upstream: bool = True) -> dict:
-    """Leaves of broadcasting shapes, then ``n_ops`` random ops drawn from ``ops`` over the nodes so far."""
-    base = R.shape(1, 3, 4)
-    leaves = [(R.np.standard_normal(base), True), (R.np.uniform(0.5, 2.0, _partner(R, base)), R.int(0, 4) > 0)]
-    spec_ops: list = [("leaf", 0), ("leaf", 1)]
-    shapes, pos = [base, leaves[1][0].shape], [False, True]
-
-    def add(op, shape, positive):
-        spec_ops.append(op)
-        shapes.append(tuple(shape))
-        pos.append(positive)
-
-    for _ in range(n_ops):
-        op, i = R.choice(ops), R.int(0, len(shapes) - 1)
-        s = shapes[i]
-        if op in ("add", "sub", "mul", "div"):
-            ok = [j for j in range(len(shapes)) if _broadcasts(shapes[j], s) and (op != "div" or pos[j])]
-            if not ok:
-                op = "exp"
-            else:
-                j = R.choice(ok)
-                add((op, i, j), np.broadcast_shapes(s, shapes[j]), pos[i] and pos[j] and op != "sub")
-                continue
-        if op in ("cadd", "radd", "cmul", "rmul", "csub", "rsub", "cdiv", "rdiv"):
-            c = _const(R, s, positive=op in ("cdiv", "rdiv", "cadd", "radd", "cmul", "rmul"))
-            if op == "rdiv" and not pos[i]:
-                op = "rmul"
-            add((op, i, c), np.broadcast_shapes(s, np.shape(c)), pos[i] and op not in ("csub", "rsub"))
-        elif op == "pow":
-            k = R.choice([2, 3, 0.5, -1, -2, 1.5]) if pos[i] else R.choice([2, 3])
-            add(("pow", i, k), s, pos[i])
-        elif op == "log":
-            if not pos[i]:
-                add(("exp", i), s, True)
-                i = len(shapes) - 1
-            add(("log", i), s, False)
-        elif op in ("neg", "exp", "relu", "tanh", "T"):
-            add((op, i), s[::-1] if op == "T" else s, op == "exp")
-        elif op in ("sum", "mean"):
-            axis = _axis(R, len(s))
-            keep = bool(R.int(0, 1))
-            add((op, i, axis, keep), np.sum(np.empty(s), axis=axis, keepdims=keep).shape, pos[i])
-        elif op == "reshape":
-            n = int(np.prod(s))
-            new = R.choice([(n,), (n, 1), (1, n), (-1,)])
-            add(("reshape", i, new), np.empty(s).reshape(new).shape, pos[i])
-        elif op in ("matmul", "rmatmul"):
-            if len(s) < 2:
-                leaves.append((R.np.standard_normal((R.int(1, 4), R.int(1, 4))), True))
-                add(("leaf", len(leaves) - 1), leaves[-1][0].shape, False)
-                i, s = len(shapes) - 1, shapes[-1]
-            if op == "matmul":
-                leaves.append((R.np.standard_normal((s[-1], R.int(1, 4))), bool(R.int(0, 3))))
-                add(("leaf", len(leaves) - 1), leaves[-1][0].shape, False)
-                add(("matmul", i, len(shapes) - 1), s[:-2] + (s[-2], leaves[-1][0].shape[1]), False)
-            else:
-                c = R.np.standard_normal((R.int(1, 4), s[-2]))
-                add(("rmatmul", i, c), s[:-2] + (c.shape[0], s[-1]), False)
-    spec = {"leaves": leaves, "ops": spec_ops}
-    if upstream:
-        spec["grad"] = R.np.standard_normal(shapes[-1])
-    return spec
-
-
-def _axis(R: Rand, nd: int):
-    if nd == 0 or R.int(0, 3) == 0:
-        return None
-    if nd >= 2 and R.int(0, 2) == 0:
-        a, b = R.np.choice(nd, 2, replace=False)
-        return (int(a), int(b) - nd)
-    return R.int(-nd, nd - 1)
-
-
-def _broadcasts(a: tuple, b: tuple) -> bool:
-    try:
-        np.broadcast_shapes(a, b)
-        return True
-    except ValueError:
-        return False
-
-
 def _item(a, i: int):
     """Item i of a tuple answer, or the answer itself (whose check then fails with a clear message)."""
     return a.value[i] if a.kind == "tuple" and len(a.value) > i else a
@@ -235,7 +140,7 @@ def tensor(L: Learner, R: Rand, hidden: bool) -> None:
         d = R.np.standard_normal(shape)
         d = d.astype(R.choice([np.float64, np.float32])) if R.int(0, 1) else np.round(d * 5).astype(np.int64)
         base = R.shape(1, 3, 4)
-        rounds.append(([(d, bool(R.int(0, 1))), (d.tolist(), bool(R.int(0, 1)))], base, _partner(R, base)))
+        rounds.append(([(d, bool(R.int(0, 1))), (d.tolist(), bool(R.int(0, 1)))], base, partner(R, base)))
     got = [L.run(basics_fn, cases, np.ones(a) * 1.5, np.arange(np.prod(b), dtype=np.float64).reshape(b)) for cases, a, b in rounds]
     for g, (cases, a, b) in zip(got, rounds):
         names = [f"Tensor({f'<{d.dtype} array {d.shape}>' if isinstance(d, np.ndarray) else d}, requires_grad={rg}).{f}"
@@ -261,7 +166,7 @@ def predict_broadcast(L: Learner, R: Rand, hidden: bool) -> None:
         pairs = []
         for _ in range(6):
             base = R.shape(1, 3, 4)
-            p = _partner(R, base)
+            p = partner(R, base)
             pairs.append((p, base) if R.int(0, 1) else (base, p))
     got = [L.call("uses", a, b) for a, b in pairs]
     for g, (a, b) in zip(got, pairs):
