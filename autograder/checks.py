@@ -270,3 +270,23 @@ def parts(got: Answer, what: str, *, hint: str | None = None) -> tuple:
         _not_an_answer(got, Answer("tuple"), what, hint)
         raise CheckFailure(what, "expected a tuple.", got=got.describe(), hint=hint)
     return got.value
+
+
+@_verdict
+def items(got: Answer, want: Any, names: list[str], what: str, *, hint: str | None = None) -> None:
+    """A tuple of results against torch's, item by item, each failure named: 'x.grad: wrong values'.
+
+    None is a value here: where torch leaves a ``.grad`` as None, a zero array is wrong, and the reverse.
+    """
+    w = _want(want)
+    if w.kind == "exception":
+        return error(got, w, what, hint=hint)
+    _not_an_answer(got, w, what, hint)
+    if got.kind != "tuple" or len(got.value) != len(w.value):
+        raise CheckFailure(what, f"expected {len(w.value)} results: {', '.join(names)}.", got=got.describe(), hint=hint)
+    for name, g, x in zip(names, got.value, w.value):
+        if x.kind == "none" and g.kind != "none":
+            raise CheckFailure(f"{what}: {name}", "torch leaves this as None.", want="None", got=g.describe(), hint=hint)
+        if x.kind != "none" and g.kind == "none":
+            raise CheckFailure(f"{what}: {name}", "is None, but torch has a value here.", want=x.describe(), got="None", hint=hint)
+        value(g, x, f"{what}: {name}", hint=hint)
