@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import atexit
+import glob
 import json
 import os
 import secrets
@@ -58,7 +59,7 @@ class _CompiledSchemas:
 _nbformat_common.jsonschema = _CompiledSchemas(_nbformat_common.jsonschema)
 _LOCK = threading.Lock()
 _POOL: dict[str, Any] = {}
-PREFETCHED: dict[tuple[str, str, str], Future] = {}
+PREFETCHED: dict[tuple[str, str, str], tuple[list, Future]] = {}
 
 
 def pool(jobs: int = 1) -> Pool:
@@ -123,6 +124,39 @@ def _clean_output(raw: Any) -> dict:
     return new_output("stream", name="stdout", text="[a malformed output was dropped]\n")
 
 
+def prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limits: Limits, workers: Pool) -> None:
+    """Start one submission in the sandboxes now, sanitized exactly as nbgrader will sanitize it."""
+    from nbgrader.converters import Autograde
+    folder = Path(coursedir.format_path(coursedir.submitted_directory, s, a))
+    try:
+        nb = nbformat.read(str(folder / f"{nb_name}.ipynb"), as_version=4)
+        resources = {"nbgrader": {"student": s, "assignment": a, "notebook": nb_name, "db_url": coursedir.db_url}}
+        for pp in Autograde(config=cfg).sanitize_preprocessors:
+            nb, resources = pp(config=cfg).preprocess(nb, resources)
+    except Exception:
+        return  # nbgrader's own run will meet the same problem and report it
+    files = assignment_files(folder)
+    files.update(assignment_files(Path(coursedir.format_path(coursedir.source_directory, ".", a))))
+    files = {k: v for k, v in files.items() if not k.endswith(".ipynb") or k == f"{nb_name}.ipynb"}
+    job = make_job(nb, J.hidden_seed(secret, s, a, nb_name), files, limits)
+    PREFETCHED[(s, a, nb_name)] = (job.cells, workers.submit(job))
+
+
+def _prefetch_class(config, assignment: str, notebook: str, limits: Limits, workers: Pool) -> None:
+    """Under a plain ``nbgrader autograde``: start every submission of this notebook at once, so the
+    workers run ahead while nbgrader converts them one by one (it asks in sorted student order)."""
+    coursedir = CourseDirectory(config=config)
+    pattern = coursedir.format_path(coursedir.submitted_directory, coursedir.student_id or "*", assignment)
+    secret = course_secret(course_root(config))
+    for folder in sorted(glob.glob(pattern)):
+        student = Path(folder).parent.name
+        if (student, assignment, notebook) not in PREFETCHED:
+            prefetch(coursedir, config, assignment, student, notebook, secret, limits, workers)
+
+
+_CLASS_STARTED: set = set()
+
+
 class RepairStructure(NbGraderPreprocessor):
     """Replaces nbgrader's DeduplicateIds in sanitizing: a duplicated or unknown grade id loses its
     nbgrader metadata entirely (nbgrader's own ``{}`` makes CheckCellMetadata abort the notebook).
@@ -156,7 +190,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     memory_bytes = Integer(2 * GiB, help="Address-space limit of the learner's process.").tag(config=True)
     nproc = Integer(64, help="Process-count limit of the sandbox.").tag(config=True)
     output_bytes = Integer(2 * 1024 * 1024, help="Bytes of outputs kept per notebook.").tag(config=True)
-    workers = Integer(1, help="Warm workers when nbgrader drives the engine (the CLI sets its own).").tag(config=True)
+    workers = Integer(os.cpu_count() or 1, help="Warm workers when nbgrader drives the engine (the CLI sets its own).").tag(config=True)
 
     def limits(self) -> Limits:
         return Limits(memory_bytes=self.memory_bytes, nproc=self.nproc, cell_timeout=self.timeout,
@@ -166,7 +200,15 @@ class SandboxedExecute(NbGraderPreprocessor):
         g = resources["nbgrader"]
         key = (g["student"], g["assignment"], g["notebook"])
         seed = J.hidden_seed(course_secret(course_root(self.config)), *key)
-        fut = PREFETCHED.pop(key, None)
+        if (g["assignment"], g["notebook"]) not in _CLASS_STARTED and key not in PREFETCHED:
+            _CLASS_STARTED.add((g["assignment"], g["notebook"]))
+            try:
+                _prefetch_class(self.config, g["assignment"], g["notebook"], self.limits(), pool(self.workers))
+            except Exception:
+                pass  # prefetching is only a speed-up
+        cells, fut = PREFETCHED.pop(key, (None, None))
+        if fut is not None and cells != [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]:
+            fut = None  # not the notebook nbgrader is grading now: run this one
         if fut is None:
             folder = Path(resources.get("metadata", {}).get("path") or ".")
             fut = pool(self.workers).submit(make_job(nb, seed, assignment_files(folder), self.limits()))

@@ -137,7 +137,7 @@ def _grade(course: Path, assignments: list[str], students: list[str] | None, job
     secret = P.course_secret(course)
     for a, s in todo:  # every submission starts in the sandboxes now; the judge takes them in order
         for nb in known[a]:
-            _prefetch(coursedir, cfg, a, s, nb, secret, exec_cfg.limits(), pool)
+            P.prefetch(coursedir, cfg, a, s, nb, secret, exec_cfg.limits(), pool)
     logging.getLogger("Autograde").setLevel(logging.ERROR)
     rows = {(s, a): row_for(course, a, s, known[a]) for a, s in work if (a, s) not in todo}
     ag = Autograde(coursedir=CourseDirectory(config=cfg), config=cfg)  # one converter for the batch, as nbgrader does
@@ -172,27 +172,6 @@ def _grade(course: Path, assignments: list[str], students: list[str] | None, job
               f"grades in {course / 'grades.csv'}", file=sys.stderr)
     missing = [k for k in ((s, a) for a, s in work) if k not in rows]
     return 0 if not missing else 1
-
-
-def _prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limits, pool) -> None:
-    import nbformat
-    from nbgrader.converters import Autograde
-
-    from .. import judge as J
-    from .. import preprocessors as P
-    folder = Path(coursedir.format_path(coursedir.submitted_directory, s, a))
-    try:
-        nb = nbformat.read(str(folder / f"{nb_name}.ipynb"), as_version=4)
-        resources = {"nbgrader": {"student": s, "assignment": a, "notebook": nb_name, "db_url": coursedir.db_url}}
-        for pp in Autograde(config=cfg).sanitize_preprocessors:  # the very steps nbgrader runs before executing
-            nb, resources = pp(config=cfg).preprocess(nb, resources)
-    except Exception:
-        return  # nbgrader's own run will meet the same problem and report it
-    files = P.assignment_files(folder)
-    files.update(P.assignment_files(Path(coursedir.format_path(coursedir.source_directory, ".", a))))
-    files = {k: v for k, v in files.items() if not k.endswith(".ipynb") or k == f"{nb_name}.ipynb"}
-    seed = J.hidden_seed(secret, s, a, nb_name)
-    P.PREFETCHED[(s, a, nb_name)] = pool.submit(P.make_job(nb, seed, files, limits))
 
 
 def _add_timing(course: Path, a: str, s: str, notebooks: list[str], seconds: float) -> None:
