@@ -32,32 +32,27 @@ def make_samples(course: Path) -> None:
 
 
 def grade(course: Path) -> list[dict]:
+    """Collect the samples, then grade them with ``autograder grade`` (the sandboxed engine)."""
     from nbgrader.api import Gradebook
+
+    from .apps.grade import main as autograder_main
 
     samples = course / "samples"
     assignments = sorted({p.name for p in samples.glob("*/*") if p.is_dir()})
     env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
-    rows = []
+    students = sorted({p.parent.name for p in samples.glob("*/*") if p.is_dir()})
     for a in assignments:
         subprocess.run(["nbgrader", "generate_assignment", a, "--force", "--log-level=WARN"], cwd=course, env=env, check=True)
-        students = sorted(p.parent.name for p in samples.glob(f"*/{a}"))
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-            for s in students:
+            for s in sorted(p.parent.name for p in samples.glob(f"*/{a}")):
                 gb.update_or_create_student(s)
                 dest = course / "submitted" / s / a
                 shutil.rmtree(dest, ignore_errors=True)
                 shutil.copytree(samples / s / a, dest)
-        proc = subprocess.run(["nbgrader", "autograde", a, "--force", "--log-level=WARN"], cwd=course, env=env)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-            for s in students:
-                try:
-                    sub = gb.find_submission(a, s)
-                    rows.append({"student_id": s, "assignment": a, "score": sub.score, "max_score": sub.max_score,
-                                 "status": "flagged" if sub.needs_manual_grade else "graded", "flags": ""})
-                except Exception as exc:  # missing row = grading failed for that student
-                    rows.append({"student_id": s, "assignment": a, "score": 0, "max_score": "", "status": "error",
-                                 "flags": f"{type(exc).__name__} (autograde exit {proc.returncode})"})
-    return sorted(rows, key=lambda r: (r["student_id"], r["assignment"]))
+    autograder_main(["grade", *assignments, "--course", str(course), "--force",
+                     *[x for s in students for x in ("--student", s)]])
+    with open(course / "grades.csv", newline="") as f:
+        return [r for r in csv.DictReader(f) if r["assignment"] in assignments and r["student_id"] in students]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,11 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.make_samples:
         make_samples(course)
         return 0
-    rows = grade(course)
-    with open(course / "grades.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["student_id", "assignment", "score", "max_score", "status", "flags"])
-        w.writeheader()
-        w.writerows(rows)
+    rows = grade(course)  # autograder grade wrote course/grades.csv
     print(f"{'student':<10} {'assignment':<30} {'score':>7}  status")
     for r in rows:
         print(f"{r['student_id']:<10} {r['assignment']:<30} {r['score']:>4}/{r['max_score']:<3} {r['status']} {r['flags']}")
