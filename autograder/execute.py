@@ -129,6 +129,24 @@ def make_shell():
     return shell
 
 
+def warm_up(shell) -> None:
+    """Trusted warm-up in the zygote (never learner code): matplotlib's inline backend, fonts and
+    PNG rendering, so the first figure of every notebook does not pay for them again."""
+    try:
+        import io as _io
+
+        import matplotlib.pyplot as plt
+        shell.enable_matplotlib("inline")
+        fig, axes = plt.subplots(1, 2, figsize=(3, 1))
+        axes[0].imshow([[0, 1], [1, 0]], cmap="Blues")
+        axes[1].plot([0, 1], [1, 0])
+        axes[0].set_title("warm-up")
+        fig.savefig(_io.BytesIO(), format="png")
+        plt.close(fig)
+    except Exception:
+        pass
+
+
 def run_job(shell, job: dict, progress: int, limits: Limits) -> None:
     """Run ``job['cells']`` in order; never raises for anything a cell does."""
     devnull = os.open(os.devnull, os.O_RDWR)

@@ -145,13 +145,10 @@ def _serve() -> None:
     os.environ.pop("AUTOGRADER_MODE", None)
     import torch  # noqa: F401  (warm: every learner process inherits these imports)
     import numpy  # noqa: F401
-    try:
-        import matplotlib.pyplot  # noqa: F401
-    except Exception:
-        pass
     from . import execute, exercises
     exercises.load_all()
     shell = execute.make_shell()
+    execute.warm_up(shell)
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
