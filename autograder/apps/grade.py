@@ -112,6 +112,8 @@ def _grade(course: Path, assignments: list[str], students: list[str] | None, job
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter from nbgrader's api
     t0 = time.monotonic()
     cfg = load_config(course)
+    from .. import preprocessors as P
+    P.fast_gradebook_commits()
     cfg.CourseDirectory.root = str(course)
     coursedir = CourseDirectory(config=cfg)
     with Gradebook(coursedir.db_url) as gb:
