@@ -354,6 +354,7 @@ class Pool:
             self._jobs.put(None)
         for t in self._threads:
             t.join(timeout=10)
+        shutil.rmtree(self.root, ignore_errors=True)  # working copies and results of the last notebooks
 
 
 if __name__ == "__main__":
