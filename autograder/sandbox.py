@@ -17,6 +17,7 @@ import os
 import resource
 import shutil
 import sys
+import time
 from pathlib import Path
 
 GiB = 1 << 30
@@ -111,6 +112,7 @@ def make_cgroups(name: str, limits: Limits) -> list[Path]:
     The sandbox uid is mapped to the grader's uid, and root is exempt from RLIMIT_NPROC,
     so the process count is enforced here: ``pids.max``. The memory cgroup is a backstop
     for the whole slot (tmpfs included), above the per-process RLIMIT_AS."""
+    sweep_stale_cgroups()
     made = []
     for ctl, settings in (("pids", {"pids.max": str(limits.nproc)}),
                           ("memory", {"memory.limit_in_bytes": str(limits.memory_bytes + GiB),
@@ -131,11 +133,31 @@ def make_cgroups(name: str, limits: Limits) -> list[Path]:
 
 
 def remove_cgroups(groups: list[Path]) -> None:
-    for d in groups:
-        try:
-            d.rmdir()
-        except OSError:
-            pass
+    """Remove a slot's cgroups once its processes are gone (they can take a moment after bwrap dies)."""
+    for _ in range(50):
+        for d in list(groups):
+            try:
+                d.rmdir()
+                groups.remove(d)
+            except FileNotFoundError:
+                groups.remove(d)
+            except OSError:
+                pass
+        if not groups:
+            return
+        time.sleep(0.02)
+
+
+def sweep_stale_cgroups() -> None:
+    """Empty cgroups left by graders that were killed (named after their pid, which is gone)."""
+    for ctl in ("pids", "memory"):
+        for d in (CGROUP_V1 / ctl).glob("autograder-*-slot*"):
+            pid = d.name.split("-")[1]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass
 
 
 def child_limits(limits: Limits) -> None:
