@@ -14,7 +14,9 @@ c.CourseDirectory.root = here
 c.CourseDirectory.course_id = "torch-from-the-ground-up"
 c.CourseDirectory.source_directory = os.path.join("..", "solutions")
 c.CourseDirectory.release_directory = os.path.join("..", "notebooks")
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# The gradebook: sqlite beside this file by default; a shared PostgreSQL server when COURSE_DB_URL
+# is set, e.g. postgresql+psycopg://grader:PASSWORD@db.example.org/torch_course (see README).
+c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL") or "sqlite:///" + os.path.join(here, "gradebook.db")
 
 # The stub a learner sees in place of a solution (minitorch style: say what to do).
 c.ClearSolutions.code_stub = {
@@ -24,3 +26,10 @@ c.ClearSolutions.code_stub = {
 c.ClearOutput.enabled = True
 c.ClearHiddenTests.enabled = True
 c.Execute.timeout = 60
+
+# Feedback shows each test cell without its hidden part: nbgrader's default feedback prints the
+# autograded notebook verbatim, hidden tests included.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
