@@ -21,8 +21,11 @@ from classroom import copy_course
 from pgserver import free_port
 
 # JupyterLab's first-run toast ("receive official Jupyter news?") would cover the page.
+# Notebook windowing leaves off-screen cells unrendered, so a screenshot of a scrolled-to cell can
+# come out blank in headless Chromium: render every cell.
 QUIET_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-                  {"fetchNews": "false", "checkForUpdates": False}}
+                  {"fetchNews": "false", "checkForUpdates": False},
+                  "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
 
 
 class Lab:
