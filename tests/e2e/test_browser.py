@@ -51,7 +51,9 @@ def lab():
 
 @pytest.fixture(scope="module")
 def page(lab):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    # "Idle" can show before a queued run starts: wait on the awaited output itself, torch import included.
+    expect.set_options(timeout=120_000)
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
@@ -218,7 +220,10 @@ def test_instructor_sees_scores_flags_and_clean_feedback(lab, page):
     shot(page, "10-instructor-formgrader-assignments")
 
     page.goto(lab.url(f"formgrader/gradebook/{CH}/{CH}"))
+    expect(page.locator("tbody tr", has_text="Submission #")).to_have_count(2)  # the table has loaded
     page.get_by_role("button", name="Show All Names").click()
+    for name in (student, "mallory"):
+        expect(page.locator("tbody .name-shown", has_text=name).first).to_be_visible()
     ok, flagged_row = page.locator("tr", has_text=student).first, page.locator("tr", has_text="mallory").first
     expect(ok).to_contain_text(f"{score:g} / {max_score:g}")
     expect(flagged_row).to_contain_text(f"{mallory_score:g} / {max_score:g}")
