@@ -51,7 +51,9 @@ class Lab:
         (self.root / ".venv").symlink_to(self.repo / ".venv")
         conf = self.root / "jupyter-config"
         conf.mkdir()
-        (conf / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(self.exchange)!r}\n")
+        # The student's exchange cache (their record of submissions) too, or it would land in the real home.
+        (conf / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(self.exchange)!r}\n"
+                                                 f"c.Exchange.cache = {str(self.root / 'nbgrader_cache')!r}\n")
         settings = self.root / "lab-settings"
         for name, value in QUIET_SETTINGS.items():
             (settings / name).parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +64,7 @@ class Lab:
         env.update(JUPYTER_CONFIG_DIR=str(self.root / "jupyter-config"),
                    JUPYTERLAB_SETTINGS_DIR=str(self.root / "lab-settings"),
                    JUPYTERLAB_WORKSPACES_DIR=str(self.root / "lab-workspaces"),
+                   JUPYTER_DATA_DIR=str(self.root / "data"),  # kernels still come from the venv's share/
                    JUPYTER_RUNTIME_DIR=str(self.root / "runtime"))
         return env
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import submissions as S
-from classroom import COURSE_ID, Student, grade, instructor, run, _env
+from classroom import COURSE_ID, Student, grade, instructor
 from conftest import REPO, solution_path
 from labserver import Lab
 
@@ -63,8 +63,6 @@ def page(lab):
                                                     viewport={"width": 1400, "height": 900})
         ctx.set_default_timeout(60_000)
         pg = ctx.pages[0] if ctx.pages else ctx.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
         try:
             yield pg
         finally:
@@ -83,14 +81,13 @@ def menu(page, top: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$")).first.click()
 
 
-def cell(page, grade_id_or_index):
-    cells = page.locator(".jp-Notebook .jp-Cell")
-    return cells.nth(grade_id_or_index)
+def cell(page, index: int):
+    return page.locator(".jp-Notebook .jp-Cell").nth(index)
 
 
 def wait_idle(page) -> None:
     from playwright.sync_api import expect
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached(timeout=120_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first).to_be_visible(timeout=120_000)
 
 
 def cell_index(grade_id: str) -> int:
@@ -180,7 +177,9 @@ def test_student_fetches_and_submits_in_the_assignments_panel(lab, page):
     S.write(S.fill(S.read(fetched[0]), S.solution_answers(S.read(solution_path(CH)))), fetched[0])
 
     panel.get_by_role("button", name="Submit").first.click()
-    expect(panel).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))  # the submission's timestamp
+    submitted = panel.locator("#submitted_assignments_list")
+    expect(submitted).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))  # the submission's timestamp
+    assert len(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", submitted.inner_text())) == 1, submitted.inner_text()
     shot(page, "09-student-assignment-submitted")
     inbound = lab.exchange / COURSE_ID / "inbound"
     assert [p.name.split("+")[1] for p in inbound.iterdir()] == [CH]
