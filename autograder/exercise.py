@@ -159,9 +159,9 @@ def _call(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
 
 
 def _call_with_inputs(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
+    if name not in ns:
+        return _Missing(name)
     args = copy.deepcopy(args)
-    if name not in ns:  # still the (result, *args) tuple the exercise indexes, so the check can teach
-        return (_Missing(name), *args)
     try:
         result = ns[name](*args, **copy.deepcopy(kwargs))
     except Exception as exc:

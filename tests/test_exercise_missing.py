@@ -1,5 +1,6 @@
 """An exercise whose function is not written yet teaches ("not defined yet"), whatever way the
-exercise reaches the learner: found by the browser test's Validate, where ch01.convert crashed."""
+exercise reaches the learner. The browser test's Validate first showed ch01.convert crashing here with an
+AttributeError (before checks.parts guarded `L.call(..., inputs=True)`); this keeps it fixed."""
 from __future__ import annotations
 
 import pytest
