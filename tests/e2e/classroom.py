@@ -84,7 +84,8 @@ def engine_available() -> bool:
 def grade(course: Path, assignment: str, students: list[str], jobs: int = 1, db_url: str | None = None) -> None:
     """Grade the collected submissions with the course's engine, or plain nbgrader before it lands."""
     if engine_available():
-        run(["autograder", "grade", assignment, "--jobs", jobs], cwd=course, env=_env(db_url=db_url), timeout=1800)
+        run(["autograder", "grade", assignment, "--course", course, "--jobs", jobs, "--force"],
+            cwd=course, env=_env(db_url=db_url), timeout=1800)
         return
     if jobs == 1:
         instructor(course, "autograde", assignment, "--force", "--log-level=WARN", db_url=db_url, timeout=1800)
