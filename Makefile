@@ -10,7 +10,7 @@ CHAPTERS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 
-.PHONY: setup lab test test-fast release outputs grade clean-grades
+.PHONY: setup lab test test-fast release outputs grade clean-grades bench
 
 setup: $(STAMP)
 
@@ -42,3 +42,8 @@ outputs: setup
 
 grade: setup
 	$(PY) -m autograder.demo --course course
+
+# The reference engine vs torch CPU eager, side by side in one process (prints ratios; not a test).
+# OPENBLAS_CORETYPE/L2_SIZE are unset for this command alone: they slow a current numpy's kernels.
+bench: setup
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) bench/bench_engine.py

@@ -12,6 +12,7 @@ import warnings
 from typing import Any, Callable
 
 import numpy as np
+import torch
 
 from .answers import Answer, first_line, fmt_shape, freeze, frozen_exception, show
 
@@ -206,6 +207,8 @@ def meta(got: Answer, key: str, want: Any, what: str, *, hint: str | None = None
     _not_an_answer(got, Answer("tensor"), what, hint)
     if got.kind not in ("tensor", "ndarray"):
         raise CheckFailure(what, "expected a tensor.", got=got.describe(), hint=hint)
+    if isinstance(want, torch.Tensor):  # a live tensor: read the fact from its frozen form
+        want = freeze(want)
     w = want.meta.get(key) if isinstance(want, Answer) else want
     if isinstance(w, (list, tuple)):
         w = tuple(w)
@@ -255,3 +258,35 @@ def choice(got: Answer, want: str, options: dict[str, str], what: str, *, hint: 
     if g != want:
         raise CheckFailure(what, f"({g}) \"{options[g]}\" is not the reason. Re-read the cells above.", hint=hint)
 
+
+
+def parts(got: Answer, what: str, *, hint: str | None = None) -> tuple:
+    """The items of a tuple answer, e.g. ``(result, *inputs)`` from ``L.call(..., inputs=True)``.
+
+    Not a verdict but a guard: when the learner's function is not defined yet the answer is
+    'missing', not a tuple, and indexing it would crash with a traceback instead of a lesson.
+    """
+    if got.kind != "tuple":
+        _not_an_answer(got, Answer("tuple"), what, hint)
+        raise CheckFailure(what, "expected a tuple.", got=got.describe(), hint=hint)
+    return got.value
+
+
+@_verdict
+def items(got: Answer, want: Any, names: list[str], what: str, *, hint: str | None = None) -> None:
+    """A tuple of results against torch's, item by item, each failure named: 'x.grad: wrong values'.
+
+    None is a value here: where torch leaves a ``.grad`` as None, a zero array is wrong, and the reverse.
+    """
+    w = _want(want)
+    if w.kind == "exception":
+        return error(got, w, what, hint=hint)
+    _not_an_answer(got, w, what, hint)
+    if got.kind != "tuple" or len(got.value) != len(w.value):
+        raise CheckFailure(what, f"expected {len(w.value)} results: {', '.join(names)}.", got=got.describe(), hint=hint)
+    for name, g, x in zip(names, got.value, w.value):
+        if x.kind == "none" and g.kind != "none":
+            raise CheckFailure(f"{what}: {name}", "torch leaves this as None.", want="None", got=g.describe(), hint=hint)
+        if x.kind != "none" and g.kind == "none":
+            raise CheckFailure(f"{what}: {name}", "is None, but torch has a value here.", want=x.describe(), got="None", hint=hint)
+        value(g, x, f"{what}: {name}", hint=hint)

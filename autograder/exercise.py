@@ -82,10 +82,10 @@ class Rand:
         return tuple(self.int(1, max_size) for _ in range(self.int(min_dims, max_dims)))
 
     def randn(self, *shape: int, dtype: torch.dtype = torch.float32, requires_grad: bool = False) -> torch.Tensor:
-        return torch.randn(*shape, generator=self.gen, dtype=dtype).requires_grad_(requires_grad)
+        return torch.randn(shape, generator=self.gen, dtype=dtype).requires_grad_(requires_grad)
 
     def rand(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-        return torch.rand(*shape, generator=self.gen, dtype=dtype)
+        return torch.rand(shape, generator=self.gen, dtype=dtype)
 
     def randint(self, low: int, high: int, shape: tuple[int, ...], dtype: torch.dtype = torch.int64) -> torch.Tensor:
         return torch.randint(low, high, shape, generator=self.gen, dtype=dtype)

@@ -58,6 +58,8 @@ def test_stored_outputs_have_no_errors_or_stderr(ch):
         for out in cell.get("outputs", []):
             assert out.output_type != "error", f"{ch}: a stored error output; run `make outputs`"
             assert not (out.output_type == "stream" and out.name == "stderr"), f"{ch}: stray stderr in stored outputs: {out.text[:200]}"
+            text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+            assert " at 0x" not in text, f"{ch}: an object's address is stored as output (e.g. write `_ = torch.manual_seed(0)`): {text[:120]}"
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code"), f"{ch}: run `make outputs` to store outputs"
 
 

@@ -88,16 +88,15 @@ def convert(L: Learner, R: Rand, hidden: bool) -> None:
     shapes = [(2, 3), (4,)] if not hidden else [R.shape(1, 3, 5) for _ in range(4)]
     for shape in shapes:
         t = R.randn(*shape)
-        out = L.call("to_numpy", t, inputs=True)  # (result, t): frozen together, so sharing can be judged
-        C.value(out.value[0], t.numpy(), f"to_numpy(t) for t of shape {shape}", hint="Tensor.numpy() gives an ndarray.")
-        C.shares_memory(out.value[0], out.value[1], True, f"to_numpy(t) for t of shape {shape}",
-                        hint="np.array(t) copies; t.numpy() shares t's memory, at no cost.")
+        what = f"to_numpy(t) for t of shape {shape}"
+        got, t_after = C.parts(L.call("to_numpy", t, inputs=True), what)  # frozen together, so sharing can be judged
+        C.value(got, t.numpy(), what, hint="Tensor.numpy() gives an ndarray.")
+        C.shares_memory(got, t_after, True, what, hint="np.array(t) copies; t.numpy() shares t's memory, at no cost.")
         a = R.randn(*shape, dtype=torch.float64).numpy()
-        back = L.call("to_tensor", a, inputs=True)
-        C.tensor(back.value[0], torch.from_numpy(a), f"to_tensor(a) for a float64 array of shape {shape}",
-                 hint="the tensor keeps the array's dtype (float64).")
-        C.shares_memory(back.value[0], back.value[1], True, f"to_tensor(a) for a float64 array of shape {shape}",
-                        hint="torch.tensor(a) always copies; torch.from_numpy(a) shares.")
+        what = f"to_tensor(a) for a float64 array of shape {shape}"
+        back, a_after = C.parts(L.call("to_tensor", a, inputs=True), what)
+        C.tensor(back, torch.from_numpy(a), what, hint="the tensor keeps the array's dtype (float64).")
+        C.shares_memory(back, a_after, True, what, hint="torch.tensor(a) always copies; torch.from_numpy(a) shares.")
 
 
 @exercise("ch01.scalars")

@@ -1,0 +1,295 @@
+"""Chapter 10, train with your autograd: loss, zeroing, SGD, an MLP, and a training loop, against torch.nn.
+
+The chapter trains on the course's reference engine (:mod:`autograder.engine`), so chapter-09 mistakes
+cost nothing here. Each exercise gets its inputs from the course, not from another exercise, and the
+training-loop exercise runs the learner's loop with the course's loss, forward, zeroing and SGD step, so
+a mistake costs points in its own exercise only. Torch's side is always ``torch.nn`` + ``torch.optim.SGD``.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+
+from .. import checks as C
+from ..engine import Tensor, no_grad
+from ..exercise import Learner, Rand, exercise
+from ..graphs import _rebind
+
+
+# ---- the course's versions, used to grade one exercise without depending on the others ----
+def ref_cross_entropy(logits, y):
+    z = logits - logits.data.max(axis=1, keepdims=True)
+    return (z.exp().sum(axis=1).log() - (z * np.eye(z.shape[1])[y]).sum(axis=1)).mean()
+
+
+def ref_zero_grad(params):
+    for p in params:
+        p.grad = None
+
+
+def ref_sgd_step(params, lr, weight_decay=0.0):
+    with no_grad():
+        for p in params:
+            if p.grad is not None:
+                p.data -= lr * (p.grad + weight_decay * p.data)
+
+
+def ref_mlp_forward(params, X):
+    h = X
+    for i in range(0, len(params), 2):
+        h = h @ params[i] + params[i + 1]
+        if i + 2 < len(params):
+            h = h.tanh()
+    return h
+
+
+# ---- inputs ----
+def make_moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles, labels 0 and 1 (the notebook shows the same recipe)."""
+    t = rng.uniform(0, np.pi, n)
+    y = rng.integers(0, 2, n)
+    X = np.stack([np.cos(t) + y, np.sin(t) * (1 - 2 * y) + 0.5 * y], axis=1)
+    return X + noise * rng.standard_normal((n, 2)), y
+
+
+def make_model(R: Rand, sizes: list[int]) -> torch.nn.Sequential:
+    """An MLP with tanh between layers; weights from R (skip_init: the learner's global RNG stays untouched)."""
+    layers: list = []
+    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+        lin = torch.nn.utils.skip_init(torch.nn.Linear, a, b, dtype=torch.float64)
+        with torch.no_grad():
+            lin.weight.copy_(R.randn(b, a, dtype=torch.float64) / a ** 0.5)
+            lin.bias.copy_(R.randn(b, dtype=torch.float64) * 0.1)
+        layers += [lin] + ([torch.nn.Tanh()] if i + 2 < len(sizes) else [])
+    return torch.nn.Sequential(*layers)
+
+
+def engine_params(model: torch.nn.Sequential) -> list:
+    return [Tensor(np.array(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()), requires_grad=True)
+            for p in model.parameters()]
+
+
+def torch_params(model: torch.nn.Sequential) -> list[np.ndarray]:
+    return [(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()).copy() for p in model.parameters()]
+
+
+# ---- course functions run in the learner's namespace ----
+def ce_fn(ns: dict, logits: np.ndarray, y: np.ndarray) -> tuple:
+    z = Tensor(logits.copy(), requires_grad=True)
+    loss = ns["cross_entropy"](z, y.copy())
+    loss.backward()
+    return loss.data, z.grad
+
+
+def zero_fn(ns: dict, arrays: list, with_grad: list) -> tuple:
+    params = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    for p, g in zip(params, with_grad):
+        if g:
+            (p * p).sum().backward()
+    ns["zero_grad"](params)
+    return tuple(p.grad for p in params) + tuple(p.data for p in params)
+
+
+def sgd_fn(ns: dict, arrays: list, grads: list, lr: float, wd: float) -> tuple:
+    params = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    for p, g in zip(params, grads):
+        p.grad = None if g is None else g.copy()
+    ns["sgd_step"](params, lr, weight_decay=wd)
+    return tuple(p.data for p in params) + tuple(p.grad for p in params) + tuple(p.is_leaf for p in params)
+
+
+def params_fn(ns: dict, model: torch.nn.Sequential) -> tuple:
+    model = copy.deepcopy(model)
+    params = ns["params_from_torch"](model)
+    out = tuple((p.data, p.requires_grad) for p in params)
+    return out + tuple(p.detach().numpy() for p in model.parameters())
+
+
+def forward_fn(ns: dict, model: torch.nn.Sequential, X: np.ndarray, G: np.ndarray) -> tuple:
+    params = engine_params(model)
+    out = ns["mlp_forward"](params, Tensor(X.copy()))
+    out.backward(G.copy())
+    return (out.data,) + tuple(p.grad for p in params)
+
+
+def train_fn(ns: dict, model: torch.nn.Sequential, X: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple:
+    g = dict(ns)
+    g.update(cross_entropy=ref_cross_entropy, zero_grad=ref_zero_grad, sgd_step=ref_sgd_step,
+             mlp_forward=ref_mlp_forward, Tensor=Tensor, no_grad=no_grad)
+    step = _rebind(ns["train_step"], g) if "train_step" in ns else ns["train_step"]
+    params = engine_params(model)
+    losses = tuple(float(step(params, X, y, lr)) for _ in range(steps))
+    return losses + tuple(p.data for p in params)
+
+
+# ---- torch's side ----
+def torch_ce(logits: np.ndarray, y: np.ndarray) -> tuple:
+    z = torch.tensor(logits, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(z, torch.from_numpy(y))
+    loss.backward()
+    return loss.detach().numpy(), z.grad.numpy()
+
+
+def torch_zero(arrays: list, with_grad: list) -> tuple:
+    params = [torch.tensor(a, requires_grad=True) for a in arrays]
+    for p, g in zip(params, with_grad):
+        if g:
+            (p * p).sum().backward()
+    torch.optim.SGD(params, lr=0.1).zero_grad()
+    return tuple(p.grad for p in params) + tuple(p.detach().numpy() for p in params)
+
+
+def torch_sgd(arrays: list, grads: list, lr: float, wd: float) -> tuple:
+    params = [torch.tensor(a, requires_grad=True) for a in arrays]
+    for p, g in zip(params, grads):
+        p.grad = None if g is None else torch.from_numpy(g.copy())
+    torch.optim.SGD(params, lr=lr, weight_decay=wd).step()
+    return (tuple(p.detach().numpy() for p in params) + tuple(None if p.grad is None else p.grad.numpy() for p in params)
+            + tuple(p.is_leaf for p in params))
+
+
+def torch_train(model: torch.nn.Sequential, X: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple:
+    model = copy.deepcopy(model)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    losses = []
+    for _ in range(steps):
+        loss = torch.nn.functional.cross_entropy(model(Xt), yt)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return tuple(losses) + tuple(torch_params(model))
+
+
+# ---- the exercises ----
+@exercise("ch10.cross_entropy")
+def cross_entropy(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        cases = [(np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]]), np.array([0, 2])),
+                 (np.array([[1000.0, -1000.0], [-800.0, 900.0], [3.0, 3.0]]), np.array([1, 1, 0]))]
+    else:
+        cases = []
+        for _ in range(6):
+            n, k = R.int(1, 8), R.int(2, 5)
+            cases.append((R.np.standard_normal((n, k)) * R.choice([1.0, 30.0, 800.0]), R.np.integers(0, k, n)))
+    got = [L.run(ce_fn, z, y) for z, y in cases]
+    for g, (z, y) in zip(got, cases):
+        C.items(g, C.outcome(torch_ce, z, y), ["loss", "logits.grad"],
+                f"cross_entropy(logits of shape {z.shape}, y={y.tolist()}), logits up to {np.abs(z).max():.0f}",
+                hint="mean over rows of logsumexp(row) - row[y]; subtract each row's max (as a constant, from "
+                     ".data) first, or exp overflows; pick row[y] with a one-hot mask, np.eye(k)[y].")
+
+
+@exercise("ch10.predict_zero_grad")
+def predict_zero_grad(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        w = torch.tensor([1.0, -2.0], requires_grad=True)
+        (w * w).sum().backward()
+        once = w.grad.clone()
+        (w * w).sum().backward()
+        C.value(L.get("predicted_ratio"), (w.grad / once)[0].item(), "predicted_ratio",
+                hint="backward adds into .grad; nothing clears it between steps.")
+        cases = [([np.array([1.0, 2.0]), np.ones((2, 2))], [True, False])]
+    else:
+        cases = [([R.np.standard_normal(R.shape(1, 2, 4)) for _ in range(3)], [bool(R.int(0, 3)) for _ in range(3)])
+                 for _ in range(3)]
+    got = [L.run(zero_fn, arrays, flags) for arrays, flags in cases]
+    for g, (arrays, flags) in zip(got, cases):
+        names = [f"params[{i}].grad" for i in range(len(arrays))] + [f"params[{i}].data" for i in range(len(arrays))]
+        C.items(g, C.outcome(torch_zero, arrays, flags), names, f"zero_grad on {len(arrays)} parameters, "
+                f"{sum(flags)} with a gradient", hint="torch's optimizer.zero_grad() sets every .grad to None "
+                "(set_to_none=True); it never touches .data, and a .grad already None stays None.")
+
+
+@exercise("ch10.sgd_step")
+def sgd_step(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        cases = [([np.array([1.0, -1.0]), np.ones((2, 2))], [np.array([0.5, 0.5]), np.full((2, 2), 2.0)], 0.1, 0.0),
+                 ([np.array([1.0, -1.0]), np.ones(3)], [np.array([0.5, 0.5]), None], 0.5, 0.01)]
+    else:
+        cases = []
+        for _ in range(4):
+            arrays = [R.np.standard_normal(R.shape(1, 2, 4)) for _ in range(3)]
+            grads = [R.np.standard_normal(a.shape) if R.int(0, 4) else None for a in arrays]
+            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), R.choice([0.0, 0.0, 1e-2, 0.1])))
+    got = [L.run(sgd_fn, a, gr, lr, wd) for a, gr, lr, wd in cases]
+    for g, (arrays, grads, lr, wd) in zip(got, cases):
+        n = len(arrays)
+        names = ([f"params[{i}].data after the step" for i in range(n)] + [f"params[{i}].grad" for i in range(n)]
+                 + [f"params[{i}].is_leaf" for i in range(n)])
+        C.items(g, C.outcome(torch_sgd, arrays, grads, lr, wd), names,
+                f"sgd_step(params, lr={lr}, weight_decay={wd}) with grads {['None' if x is None else 'set' for x in grads]}",
+                hint="change each parameter in place (p.data -= ...), not a new Tensor bound to the loop variable; "
+                     "weight decay adds weight_decay * p.data to the gradient; skip parameters whose .grad is None.")
+
+
+@exercise("ch10.predict_weights")
+def predict_weights(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        C.value(L.get("predicted_weight_shape"), tuple(torch.nn.utils.skip_init(torch.nn.Linear, 2, 16).weight.shape), "predicted_weight_shape",
+                hint="nn.Linear(in_features, out_features) stores weight as (out, in) and computes x @ weight.T + bias.")
+        sizes_list = [[2, 16, 2], [3, 4, 5, 2]]
+    else:
+        sizes_list = [[R.int(1, 5)] + [R.int(1, 6) for _ in range(R.int(1, 3))] + [R.int(2, 4)] for _ in range(3)]
+    models = [make_model(R, sizes) for sizes in sizes_list]
+    got = [L.run(params_fn, m) for m in models]
+    for g, m, sizes in zip(got, models, sizes_list):
+        ps = list(m.parameters())
+        want = tuple((a, True) for a in torch_params(m)) + tuple(p.detach().numpy() for p in ps)
+        names = [f"params[{i}] (.data, .requires_grad)" for i in range(len(ps))] + ["torch's parameters"] * len(ps)
+        what = f"params_from_torch(MLP of sizes {sizes})"
+        C.items(g, want, names, what, hint="[W1, b1, W2, b2, ...] with W = weight.T as float64, requires_grad=True.")
+        for i in range(len(ps)):
+            C.shares_memory(_first(_item(g, i)), _item(g, len(ps) + i), False, f"{what}: params[{i}] and the torch parameter",
+                            hint="copy (np.array(...) or .copy()): training your engine must not move torch's weights.")
+
+
+def _item(a, i: int):
+    return a.value[i] if a.kind == "tuple" and len(a.value) > i else a
+
+
+def _first(a):
+    return _item(a, 0)
+
+
+@exercise("ch10.forward")
+def forward(L: Learner, R: Rand, hidden: bool) -> None:
+    sizes_list = [[2, 16, 2], [2, 8, 8, 3]] if not hidden else \
+        [[R.int(1, 4)] + [R.int(1, 8) for _ in range(R.int(1, 3))] + [R.int(2, 4)] for _ in range(4)]
+    cases = []
+    for sizes in sizes_list:
+        n = R.int(1, 6)
+        cases.append((make_model(R, sizes), R.np.standard_normal((n, sizes[0])), R.np.standard_normal((n, sizes[-1]))))
+    got = [L.run(forward_fn, m, X, G) for m, X, G in cases]
+    for g, (m, X, G), sizes in zip(got, cases, sizes_list):
+        k = len(list(m.parameters()))
+        C.items(g, C.outcome(_torch_forward, m, X, G), ["output"] + [f"params[{i}].grad" for i in range(k)],
+                f"mlp_forward on an MLP of sizes {sizes}, X of shape {X.shape}",
+                hint="h = X; for each (W, b): h = h @ W + b, then tanh except after the last layer.")
+
+
+def _torch_forward(model, X, G):
+    model = copy.deepcopy(model)
+    out = model(torch.from_numpy(X))
+    out.backward(torch.from_numpy(G))
+    return (out.detach().numpy(),) + tuple((p.grad.T if p.ndim == 2 else p.grad).numpy() for p in model.parameters())
+
+
+@exercise("ch10.train")
+def train(L: Learner, R: Rand, hidden: bool) -> None:
+    runs = [(R.np, [2, 8, 2], 0.5, 5)] if not hidden else [(R.np, [2, R.int(4, 16), 2], R.choice([0.05, 0.1, 0.3]), 20) for _ in range(2)]
+    cases = []
+    for rng, sizes, lr, steps in runs:
+        X, y = make_moons(R.int(16, 64), 0.1, rng)
+        cases.append((make_model(R, sizes), X, y, lr, steps))
+    got = [L.run(train_fn, *c) for c in cases]
+    for g, (m, X, y, lr, steps) in zip(got, cases):
+        k = len(list(m.parameters()))
+        names = [f"loss at step {i}" for i in range(steps)] + [f"params[{i}] after {steps} steps" for i in range(k)]
+        C.items(g, C.outcome(torch_train, m, X, y, lr, steps), names,
+                f"{steps} steps of train_step(params, X, y, lr={lr}) on {len(y)} points",
+                hint="forward, loss, zero the grads, backward, SGD step, in that order, and return the loss as a "
+                     "Python float (loss.data.item()).")

@@ -1,0 +1,81 @@
+"""Run a chapter's exercises in-process, fast: the solution (or a typical wrong answer) against many seeds.
+
+The nbgrader loop (test_nbgrader_loop.py) proves the real pipeline once per chapter; this proves that
+hidden randomized tests neither fail a correct answer on an unlucky seed nor let a wrong one through.
+"""
+from __future__ import annotations
+
+import re
+import runpy
+
+import nbformat
+
+from autograder.checks import CheckFailure
+from autograder.exercise import Learner, run_exercise
+from autograder.submissions import solution_answers
+from conftest import REPO, solution_path
+
+
+def _setup_source(ch: str) -> str:
+    nb = nbformat.read(str(solution_path(ch)), as_version=4)
+    return next(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def namespace(ch: str, overrides: dict[str, str] | None = None) -> dict:
+    """The globals a learner's kernel would have after the setup cell and every answer cell."""
+    answers = {**solution_answers(nbformat.read(str(solution_path(ch)), as_version=4)), **(overrides or {})}
+    ns: dict = {}
+    exec(_setup_source(ch), ns)
+    for src in answers.values():
+        exec(src, ns)
+    return ns
+
+
+def wrong_answers(ch: str) -> dict[str, str]:
+    return runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{ch}.py"))["WRONG"]
+
+
+def exercise_name(ch: str, grade_id: str) -> str:
+    return f"ch{ch[:2]}.{re.sub(r'^ex[0-9]+_', '', grade_id)}"
+
+
+def passes(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    try:
+        run_exercise(name, Learner(ns=ns), seed, hidden)
+    except CheckFailure:
+        return False
+    return True
+
+
+def passes_quietly(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    """passes(), and not one warning escapes to stderr (nbgrader fails a test cell that writes there).
+
+    Learner code runs with warnings suppressed (Learner.run); this holds torch's side of a check to
+    the same standard, e.g. reading a non-leaf's .grad there would warn."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return passes(name, ns, seed, hidden)
+
+
+def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    """Record the answers as the sandbox would, send them through the tape's JSON form, and let a
+    judge with no learner namespace replay the exercise on them. True when the judge finds no fault."""
+    from autograder import checks
+    from autograder.tape import dumps, loads
+
+    tape: list = []
+    checks.recording = True
+    try:
+        run_exercise(name, Learner(ns=ns, tape=tape), seed, hidden)
+    except CheckFailure:
+        pass  # as in check(): no verdict while recording (e.g. C.parts on a missing function)
+    finally:
+        checks.recording = False
+    replayed = [tuple(step) for step in loads(dumps([list(step) for step in tape]))]
+    try:
+        run_exercise(name, Learner(tape=replayed, replay=True), seed, hidden)
+    except CheckFailure:
+        return False
+    return True

@@ -1,0 +1,50 @@
+"""The pins: requirements.lock pins everything with ==, torch is the CPU 2.13.0 build, and
+environment.yml (for conda users) lists the same versions."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import REPO
+
+# conda-forge names some packages differently from PyPI.
+CONDA_TO_PIP = {"pytorch": "torch"}
+
+
+def lock() -> dict[str, str]:
+    pins = {}
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep, f"requirements.lock must pin with ==: {line!r}"
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def test_lock_pins_the_key_packages():
+    pins = lock()
+    assert pins["torch"] == "2.13.0", "pin torch==2.13.0 (the CPU build here); unpinned pulls a multi-GB CUDA build"
+    assert pins["nbgrader"] == "0.9.6"
+    assert pins["jupyterlab"].startswith("4.6.")
+    for name in ("nbval", "numpy", "pytest", "hypothesis", "nbclient"):
+        assert name in pins
+
+
+def test_environment_yml_agrees_with_the_lock():
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    pins = lock()
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert "python=3.11" in conda
+    checked = 0
+    for dep in conda:
+        m = re.fullmatch(r"([\w.-]+)=([\w.]+)(=.*)?", dep)
+        if not m or m.group(1) == "python":
+            continue
+        name = CONDA_TO_PIP.get(m.group(1), m.group(1))
+        assert name in pins, f"environment.yml lists {name}, which requirements.lock does not pin"
+        assert pins[name] == m.group(2), f"{name}: environment.yml has {m.group(2)}, requirements.lock has {pins[name]}"
+        checked += 1
+    assert "pytorch=2.13.0=cpu*" in conda, "conda users get the CPU build too"
+    assert checked >= 10
