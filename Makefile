@@ -10,7 +10,7 @@ CHAPTERS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 
-.PHONY: setup lab test test-fast release outputs grade clean-grades bench bench-grading
+.PHONY: setup lab test test-e2e test-fast release outputs grade clean-grades bench bench-grading
 
 setup: $(STAMP)
 
@@ -31,6 +31,11 @@ lab: setup
 
 test: setup
 	$(PY) -m pytest -n $(JOBS) --dist loadfile tests solutions --nbval --nbval-sanitize-with tests/sanitize.cfg -p no:randomly $(PYTEST_ARGS)
+
+# The users' paths in a real browser (Debian's chromium) against JupyterLab started as `make lab`
+# starts it; screenshots land in test-output/e2e/. `make test` skips these (it has no browser).
+test-e2e: setup
+	E2E_BROWSER=1 $(PY) -m pytest tests/e2e -m browser -p no:randomly -v $(PYTEST_ARGS)
 
 # Regenerate the student notebooks from the instructor notebooks (commit the result).
 release: setup

@@ -14,7 +14,9 @@ c.CourseDirectory.root = here
 c.CourseDirectory.course_id = "torch-from-the-ground-up"
 c.CourseDirectory.source_directory = os.path.join("..", "solutions")
 c.CourseDirectory.release_directory = os.path.join("..", "notebooks")
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# The gradebook: sqlite beside this file by default; a shared PostgreSQL server when COURSE_DB_URL
+# is set, e.g. postgresql+psycopg://grader:PASSWORD@db.example.org/torch_course (see README).
+c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL") or "sqlite:///" + os.path.join(here, "gradebook.db")
 
 # The stub a learner sees in place of a solution (minitorch style: say what to do).
 c.ClearSolutions.code_stub = {
@@ -29,7 +31,7 @@ c.Execute.timeout = 60  # only used when the engine is switched off (the benchma
 # bubblewrap sandbox and only records answers; a trusted judge replays the exercises
 # against them before SaveAutoGrades, so a plain `nbgrader autograde` is already safe.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
                                     ClearOutput, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
 
@@ -44,6 +46,10 @@ c.Autograde.autograde_preprocessors = [
 c.SandboxedExecute.timeout = 30
 c.SandboxedExecute.notebook_budget = 120
 c.SandboxedExecute.memory_bytes = 2 * 1024**3
-# Feedback shows test names and teaching messages, never the hidden tests' code.
-c.GenerateFeedback.preprocessors = ["nbgrader.preprocessors.GetGrades", ClearHiddenTests,
-                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+
+# Feedback shows each test cell without its hidden part: nbgrader's default feedback prints the
+# autograded notebook verbatim, hidden tests included.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
