@@ -13,7 +13,7 @@ import nbformat
 from autograder.checks import CheckFailure
 from autograder.exercise import Learner, run_exercise
 from autograder.submissions import solution_answers
-from conftest import REPO, solution_path
+from conftest import REPO, release_path, solution_path
 
 
 def _setup_source(ch: str) -> str:
@@ -21,18 +21,37 @@ def _setup_source(ch: str) -> str:
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
-def namespace(ch: str, overrides: dict[str, str] | None = None) -> dict:
-    """The globals a learner's kernel would have after the setup cell and every answer cell."""
+def namespace(ch: str, overrides: dict[str, str] | None = None, broken: list[str] | None = None) -> dict:
+    """The globals a learner's kernel would have after the setup cell and every answer cell.
+
+    A cell that raises (a blank stub, a wrong class) is skipped as in a notebook, and later cells run on;
+    its grade_id is appended to ``broken`` if given."""
     answers = {**solution_answers(nbformat.read(str(solution_path(ch)), as_version=4)), **(overrides or {})}
     ns: dict = {}
     exec(_setup_source(ch), ns)
-    for src in answers.values():
-        exec(src, ns)
+    for gid, src in answers.items():
+        try:
+            exec(compile(src, gid, "exec"), ns)
+        except Exception:
+            if broken is not None:
+                broken.append(gid)
     return ns
 
 
+def answers_file(ch: str) -> dict:
+    """tests/wrong_answers/NN_name.py: WRONG = {grade_id: source}, and what the chapter declares about them."""
+    return runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{ch}.py"))
+
+
 def wrong_answers(ch: str) -> dict[str, str]:
-    return runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{ch}.py"))["WRONG"]
+    return answers_file(ch)["WRONG"]
+
+
+def released_stubs(ch: str) -> dict[str, str]:
+    """What a learner finds in each answer cell before typing anything."""
+    nb = nbformat.read(str(release_path(ch)), as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
 
 
 def exercise_name(ch: str, grade_id: str) -> str:
@@ -79,3 +98,17 @@ def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
     except CheckFailure:
         return False
     return True
+
+
+def failures(ch: str, ns: dict, runs=((False, 0), (True, 1), (True, 2), (True, 3))) -> set[str]:
+    """The chapter's exercises that fail on any of the (hidden, seed) runs: where an answer loses points."""
+    nb = nbformat.read(str(solution_path(ch)), as_version=4)
+    names = [exercise_name(ch, gid) for gid in solution_answers(nb)]
+    return {name for name in names if not all(passes(name, ns, seed, hidden) for hidden, seed in runs)}
+
+
+def rejected_visible_and_hidden(ch: str, gid: str, src: str, hidden_seeds=range(1, 11)) -> list[str]:
+    """Why a near-miss answer to ``gid`` is not rejected everywhere: [] when the visible test and every hidden run fail it."""
+    ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
+    slips = ["visible"] if passes(name, ns, 1, hidden=False) else []
+    return slips + [f"hidden seed {seed}" for seed in hidden_seeds if passes(name, ns, seed, hidden=True)]

@@ -1,31 +1,10 @@
-"""Chapter 03's exercises in-process: the solution passes every seed; each typical wrong answer fails."""
+"""Chapter 03's near-misses in-process; what holds for every exercise is in test_exercises.py."""
 from __future__ import annotations
 
-import pytest
-
-from exercise_harness import exercise_name, namespace, passes, wrong_answers
+from exercise_harness import namespace, passes, wrong_answers
 
 CH = "03_operations"
 WRONG = wrong_answers(CH)
-
-
-@pytest.mark.parametrize("gid", sorted(WRONG))
-def test_solution_passes_hidden_tests_on_many_seeds(gid):
-    ns = namespace(CH)
-    name = exercise_name(CH, gid)
-    assert passes(name, ns, 1, hidden=False)
-    failing = [seed for seed in range(1, 41) if not passes(name, ns, seed, hidden=True)]
-    assert not failing, f"{name}: the solution fails hidden tests for seeds {failing}"
-
-
-@pytest.mark.parametrize("gid", sorted(WRONG))
-def test_typical_wrong_answer_fails_visible_and_hidden(gid):
-    ns = namespace(CH, {gid: WRONG[gid]})
-    name = exercise_name(CH, gid)
-    assert not passes(name, ns, 1, hidden=False), f"{gid}: the wrong answer passes the visible test"
-    # Not every random draw exposes every mistake (a 3-D tensor suits a[0, :, :]); most must.
-    caught = sum(not passes(name, ns, seed, hidden=True) for seed in range(1, 21))
-    assert caught >= 15, f"{gid}: the hidden test catches the wrong answer on only {caught}/20 seeds"
 
 
 def test_a_new_tensor_with_the_right_values_is_rejected_on_memory():

@@ -1,66 +1,27 @@
-"""Chapter 09 in-process: the solution passes, and typical wrong engines lose points on the step they break.
-
-Fast: the notebook's code cells run in a plain dict (no kernel); test cells are skipped and each exercise is
-run directly. The full nbgrader loop (tests/test_nbgrader_loop.py) covers the same through real nbgrader.
+"""Chapter 09 in-process: more typical wrong engines lose points on the step they break, and the reference
+engine is the graded solution; what holds for every exercise is in test_exercises.py.
 """
 from __future__ import annotations
 
-import runpy
-
-import numpy as np
 import pytest
 
 from autograder import CheckFailure, engine
-from autograder.exercise import REGISTRY, Learner, lookup, run_exercise
+from autograder.exercise import Learner, run_exercise
 from autograder.submissions import read, solution_answers
-from conftest import REPO, solution_path
+from conftest import solution_path
+from exercise_harness import failures, namespace, wrong_answers
 
 CH = "09_mini_autograd"
-SEEDS = (1, 2, 3)
-
-
-def namespace(replace: dict[str, str] | None = None) -> dict:
-    """Run the chapter's code cells top to bottom, with some answer cells replaced; skip test cells."""
-    nb = read(solution_path(CH))
-    answers = {**solution_answers(nb), **(replace or {})}
-    ns: dict = {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("grade"):
-            continue
-        src = answers.get(meta.get("grade_id"), cell.source)
-        try:
-            exec(compile(src, meta.get("grade_id", "cell"), "exec"), ns)
-        except Exception:
-            pass  # a broken cell, as in a notebook: later cells run on
-    return ns
-
-
-def failures(ns: dict) -> set[str]:
-    lookup("ch09.tensor")
-    out = set()
-    for name in sorted(n for n in REGISTRY if n.startswith("ch09.")):
-        for hidden, seed in [(False, 0)] + [(True, s) for s in SEEDS]:
-            try:
-                run_exercise(name, Learner(ns=ns), seed, hidden)
-            except CheckFailure:
-                out.add(name)
-                break
-    return out
-
-
-def test_the_solution_passes_every_step():
-    assert failures(namespace()) == set()
 
 
 def test_the_reference_engine_passes_every_step():
     # autograder/engine.py is what chapter 10 trains on: it must be the chapter-09 solution, as graded
-    ns = namespace()
+    ns = namespace(CH)
     ns.update({k: v for k, v in vars(engine).items() if not k.startswith("__")})  # its Tensor, GradMode, messages
-    assert failures(ns) == set()
+    assert failures(CH, ns) == set()
 
 
-WRONG = runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{CH}.py"))["WRONG"]
+WRONG = wrong_answers(CH)
 
 # More typical wrong engines, beyond the one per cell that the nbgrader loop grades.
 EXTRA = {
@@ -92,30 +53,24 @@ class Tensor(Tensor):
 }
 
 
-@pytest.mark.parametrize("gid", sorted(WRONG))
-def test_each_wrong_answer_loses_points_on_its_own_step_only(gid):
-    name = "ch09." + gid.split("_", 1)[1]
-    assert failures(namespace({gid: WRONG[gid]})) == {name}
-
-
 @pytest.mark.parametrize("label", sorted(EXTRA))
 def test_typical_wrong_engines_lose_points_where_they_break(label):
     gid, name, edit = EXTRA[label]
     src = solution_answers(read(solution_path(CH)))[gid]
     wrong = edit(src)
     assert wrong != src, "the edit did not apply: the solution text changed"
-    assert failures(namespace({gid: wrong})) == {name}
+    assert failures(CH, namespace(CH, {gid: wrong})) == {name}
 
 
 def test_a_blank_step_1_fails_alone_where_possible():
     # without a Tensor class nothing that needs one can pass, but the shape-only exercises still can
-    ns = namespace({"ex1_tensor": "raise NotImplementedError"})
-    assert "ch09.tensor" in failures(ns) and "ch09.predict_twice" not in failures(ns)
+    lost = failures(CH, namespace(CH, {"ex1_tensor": "raise NotImplementedError"}))
+    assert "ch09.tensor" in lost and "ch09.predict_twice" not in lost
 
 
 def test_micrograd_repeated_backward_is_a_named_case():
     # the named visible case: a micrograd-style engine gets 36 where torch gets 24, and is told so
-    ns = namespace({"ex7_backward": WRONG["ex7_backward"]})
+    ns = namespace(CH, {"ex7_backward": WRONG["ex7_backward"]})
     with pytest.raises(CheckFailure, match="micrograd's repeated backward"):
         run_exercise("ch09.backward", Learner(ns=ns), 0, hidden=False)
 

@@ -141,19 +141,19 @@ def view_or_reshape(L: Learner, R: Rand, hidden: bool) -> None:
         t = _view(R, layout)
         what = f"for t = {_describe(layout)}"
         want = C.outcome(lambda: t.view(-1))
-        got = L.call("flatten_view", t, inputs=True)
+        got, t_after = C.parts(L.call("flatten_view", t, inputs=True), f"flatten_view(t) {what}")
         if want.kind == "exception":
-            C.error(got.value[0], want, f"flatten_view(t) {what}",
+            C.error(got, want, f"flatten_view(t) {what}",
                     hint="t is not contiguous, so no view can flatten it: let view raise its own error, "
                          "do not quietly copy.")
         else:
-            C.tensor(got.value[0], want, f"flatten_view(t) {what}", hint="t.view(-1)")
-            C.shares_memory(got.value[0], got.value[1], True, f"flatten_view(t) {what}",
+            C.tensor(got, want, f"flatten_view(t) {what}", hint="t.view(-1)")
+            C.shares_memory(got, t_after, True, f"flatten_view(t) {what}",
                             hint="a view shares t's storage; reshape/contiguous may copy.")
         r = t.reshape(-1)
-        got = L.call("flatten_any", t, inputs=True)
-        C.tensor(got.value[0], r, f"flatten_any(t) {what}", hint="reshape works on any layout.")
-        C.shares_memory(got.value[0], got.value[1], _shares(r, t), f"flatten_any(t) {what}",
+        got, t_after = C.parts(L.call("flatten_any", t, inputs=True), f"flatten_any(t) {what}")
+        C.tensor(got, r, f"flatten_any(t) {what}", hint="reshape works on any layout.")
+        C.shares_memory(got, t_after, _shares(r, t), f"flatten_any(t) {what}",
                         hint="reshape returns a view when it can and copies only when it must; so should you.")
 
 
@@ -174,10 +174,10 @@ def reassign(L: Learner, R: Rand, hidden: bool) -> None:
         t = _view(R, layout)
         want = t.contiguous().view(-1)
         what = f"contiguous_flat(t) for t = {_describe(layout)}"
-        got = L.call("contiguous_flat", t, inputs=True)
-        C.tensor(got.value[0], want, what,
+        got, t_after = C.parts(L.call("contiguous_flat", t, inputs=True), what)
+        C.tensor(got, want, what,
                  hint="t.contiguous() does not change t, it returns a tensor: reassign, t = t.contiguous(), then view.")
-        C.shares_memory(got.value[0], got.value[1], _shares(want, t), what,
+        C.shares_memory(got, t_after, _shares(want, t), what,
                         hint="contiguous() copies only a non-contiguous t; view(-1) then shares with whatever it got.")
 
 
@@ -191,12 +191,13 @@ def copy_when_needed(L: Learner, R: Rand, hidden: bool) -> None:
         t = _view(R, layout)
         c = t.contiguous()
         what = f"my_contiguous(t) for t = {_describe(layout)}"
-        got = L.call("my_contiguous", t, inputs=True)  # (result, t): identity and sharing are judged together
-        C.tensor(got.value[0], c, what, hint="same values and dtype as t.")
-        C.meta(got.value[0], "contiguous", True, what, hint="the result must be contiguous.")
-        C.same_object(got.value[0], got.value[1], c is t, what,
+        # (result, t): identity and sharing are judged together
+        got, t_after = C.parts(L.call("my_contiguous", t, inputs=True), what)
+        C.tensor(got, c, what, hint="same values and dtype as t.")
+        C.meta(got, "contiguous", True, what, hint="the result must be contiguous.")
+        C.same_object(got, t_after, c is t, what,
                       hint="contiguous() returns t itself when t is already contiguous, and a new tensor otherwise.")
-        C.shares_memory(got.value[0], got.value[1], _shares(c, t), what,
+        C.shares_memory(got, t_after, _shares(c, t), what,
                         hint="copy only when the layout forces it; a contiguous t is returned as it is.")
 
 

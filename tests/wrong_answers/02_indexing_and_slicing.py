@@ -79,3 +79,6 @@ def clip_above(X, limit):
     m[:] = limit
 """,
 }
+
+# Cheap exercises: the solution is tried on more hidden seeds than the default.
+SOLUTION_SEEDS = 40

@@ -103,3 +103,6 @@ def result_dtype(a, b):
     return torch.promote_types(dtype(a), dtype(b))
 """,
 }
+
+# Cheap exercises: the solution is tried on more hidden seeds than the default.
+SOLUTION_SEEDS = 40

@@ -108,3 +108,11 @@ def forward_numpy(w, x):
         return (w * x).numpy()
 """,
 }
+
+# Wrong only in its predictions (the function is right): graded by the visible test alone.
+VISIBLE_ONLY = {"ex5_predict_dot"}
+# Every hidden draw exposes each of this chapter's other typical wrong answers.
+HIDDEN_CATCHES = 20
+
+# Cheap exercises: the solution is tried on more hidden seeds than the default.
+SOLUTION_SEEDS = 30

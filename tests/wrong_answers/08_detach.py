@@ -75,3 +75,9 @@ def capped_exp(x):
     return y, capped
 """,
 }
+
+# Every hidden draw exposes each of this chapter's typical wrong answers.
+HIDDEN_CATCHES = 20
+
+# Cheap exercises: the solution is tried on more hidden seeds than the default.
+SOLUTION_SEEDS = 30

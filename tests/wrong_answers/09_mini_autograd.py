@@ -204,3 +204,7 @@ def no_grad():
     GradMode.enabled = True
 ''',
 }
+
+# Each breaks one case that a random hidden graph does not always contain (tanh; a sum without keepdims;
+# a diamond-shaped graph): the visible test, which has that case, must catch it, the hidden tests sometimes.
+HIDDEN_MAY_MISS = {"ex4_elementwise", "ex5_reduce", "ex6_topo"}

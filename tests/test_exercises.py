@@ -1,0 +1,97 @@
+"""Every chapter's exercises in-process, fast: what must hold for every exercise of every chapter.
+
+- the solution passes the visible test and the hidden tests on many seeds, without a single warning;
+- the chapter's typical wrong answer (tests/wrong_answers/NN_name.py) fails the visible test, is caught by
+  the hidden tests on most seeds, and costs no points on the chapter's other exercises;
+- the trusted judge, replaying recorded answers, gives the same verdicts as the in-process check;
+- a blank answer (the released stub) fails with a lesson, not a crash.
+
+A chapter's wrong-answers file may declare, next to WRONG:
+- ``VISIBLE_ONLY``: answers wrong only in a prediction, which only the visible test grades;
+- ``HIDDEN_MAY_MISS``: answers that break one case the random hidden draws do not always contain;
+  the visible test must catch them, the hidden tests at least sometimes;
+- ``HIDDEN_CATCHES``: a stricter minimum (out of 20 seeds) for the chapter's other answers.
+Chapter-specific near-misses stay in tests/test_exercises_chNN.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from autograder.checks import CheckFailure
+from autograder.exercise import Learner, run_exercise
+from autograder.submissions import answer_ids, read
+from conftest import CHAPTERS, solution_path
+from exercise_harness import (answers_file, exercise_name, judged_by_replay, namespace, passes, passes_quietly,
+                              released_stubs)
+
+VISIBLE_SEEDS = (0, 1, 2, 3, 17, 2024, 20240601)  # visible tests are fixed examples, but some draw values from R
+HIDDEN_SEEDS = 20  # seeds 1..N, and 2024; a chapter with cheap exercises may declare more (SOLUTION_SEEDS)
+CATCH_SEEDS = range(1, 21)
+MIN_CATCHES = 15  # not every random draw exposes every mistake (a 3-D tensor suits a[0, :, :]); most must
+OTHERS_RUNS = ((False, 0), (True, 1), (True, 2))
+
+CASES = [pytest.param(ch, gid, id=f"{ch[:2]}-{gid}") for ch in CHAPTERS for gid in answer_ids(read(solution_path(ch)))]
+
+
+@pytest.mark.parametrize("ch,gid", CASES)
+def test_the_solution_passes_quietly_on_many_seeds(ch, gid):
+    broken: list[str] = []
+    ns, name = namespace(ch, broken=broken), exercise_name(ch, gid)
+    assert not broken, f"{ch}: the solution's answer cells {broken} raise"
+    failing = [f"visible {s}" for s in VISIBLE_SEEDS if not passes_quietly(name, ns, s, hidden=False)]
+    seeds = (*range(1, answers_file(ch).get("SOLUTION_SEEDS", HIDDEN_SEEDS) + 1), 2024)
+    failing += [f"hidden {s}" for s in seeds if not passes_quietly(name, ns, s, hidden=True)]
+    assert not failing, f"{name}: the solution fails (or warns) on seeds {failing}"
+
+
+@pytest.mark.parametrize("ch,gid", CASES)
+def test_the_typical_wrong_answer_loses_points(ch, gid):
+    declared = answers_file(ch)
+    wrong, visible_only, may_miss = declared["WRONG"], declared.get("VISIBLE_ONLY", set()), declared.get("HIDDEN_MAY_MISS", set())
+    assert set(visible_only) | set(may_miss) <= set(wrong), f"{ch}: declarations name unknown answers"
+    assert gid in wrong, f"{gid}: every exercise needs a typical wrong answer in tests/wrong_answers/{ch}.py"
+    ns, name = namespace(ch, {gid: wrong[gid]}), exercise_name(ch, gid)
+    slipped = [s for s in (0, 1) if passes(name, ns, s, hidden=False)]
+    assert not slipped, f"{gid}: the typical wrong answer passes the visible test (seeds {slipped})"
+    caught = sum(not passes(name, ns, seed, hidden=True) for seed in CATCH_SEEDS)
+    minimum = declared.get("HIDDEN_CATCHES", MIN_CATCHES)
+    if gid in visible_only or gid in may_miss:
+        # a declaration that no longer describes the answer must go, or it hides a regression later
+        assert caught < MIN_CATCHES, f"{gid}: declared VISIBLE_ONLY/HIDDEN_MAY_MISS, yet caught on {caught}/20 seeds"
+        minimum = 1 if gid in may_miss else 0
+    assert caught >= minimum, f"{gid}: the hidden test catches the wrong answer on only {caught}/20 seeds (>= {minimum})"
+
+
+@pytest.mark.parametrize("ch,gid", CASES)
+def test_a_wrong_answer_costs_no_points_elsewhere(ch, gid):
+    # Each exercise has its own inputs and names, so one mistake cannot cascade into another.
+    ns = namespace(ch, {gid: answers_file(ch)["WRONG"][gid]})
+    for other in answer_ids(read(solution_path(ch))):
+        if other != gid:
+            name = exercise_name(ch, other)
+            assert all(passes(name, ns, seed, hidden) for hidden, seed in OTHERS_RUNS), f"wrong {gid} breaks {name}"
+
+
+@pytest.mark.parametrize("ch,gid", CASES)
+def test_the_trusted_judge_agrees_on_replayed_answers(ch, gid):
+    # Replayable exercises: no branching on answers, every answer JSON-safe on the tape.
+    declared, name = answers_file(ch), exercise_name(ch, gid)
+    right, wrong = namespace(ch), namespace(ch, {gid: declared["WRONG"][gid]})
+    for hidden, seed in ((False, 7), (True, 3), (True, 7)):
+        assert judged_by_replay(name, right, seed, hidden), f"{name}: the judge fails the solution (hidden={hidden}, seed {seed})"
+        assert judged_by_replay(name, wrong, seed, hidden) == passes(name, wrong, seed, hidden), \
+            f"{name}: judge and in-process check disagree on the wrong answer (hidden={hidden}, seed {seed})"
+    assert not judged_by_replay(name, wrong, 7, hidden=False), f"{name}: the judge passes the wrong answer's visible test"
+    if gid not in declared.get("VISIBLE_ONLY", set()):
+        assert not all(judged_by_replay(name, wrong, s, hidden=True) for s in range(1, 9)), \
+            f"{name}: the judge passes the wrong answer on every hidden seed"
+
+
+@pytest.mark.parametrize("ch,gid", CASES)
+def test_a_blank_answer_fails_with_a_lesson_not_a_crash(ch, gid):
+    ns, name = namespace(ch, {gid: released_stubs(ch)[gid]}), exercise_name(ch, gid)
+    for hidden in (False, True):
+        # anything but CheckFailure escapes and fails this test: a traceback where a lesson belongs
+        with pytest.raises(CheckFailure) as failure:
+            run_exercise(name, Learner(ns=ns), 1, hidden)
+        assert str(failure.value).strip(), "a CheckFailure with no lesson in it"
