@@ -33,6 +33,7 @@ from traitlets import Float, Integer
 from . import judge as J
 from .sandbox import GiB, Limits
 from .scan import scan_source
+from .speedups import shared_gradebook_engines
 from .worker import Job, Pool, RunResult
 
 class _CompiledSchemas:
@@ -219,6 +220,7 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         fast_gradebook_commits()
+        shared_gradebook_engines()
         g = resources["nbgrader"]
         key = (g["student"], g["assignment"], g["notebook"])
         seed = J.hidden_seed(course_secret(course_root(self.config)), *key)

@@ -37,8 +37,9 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # n
 
 from autograder.preprocessors import (Judge, LimitOutputBytes, RepairStructure, SandboxedExecute,  # noqa: E402
                                       SaveVerdict)
+from autograder.sanitize import OverwriteCellsOnce  # noqa: E402  (nbgrader's OverwriteCells, one query per notebook)
 
-c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCellsOnce, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputBytes,
     Judge, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveVerdict,
