@@ -7,7 +7,8 @@
 * :func:`shared_gradebook_engines`: nbgrader opens a new ``Gradebook`` (a new SQLAlchemy engine,
   a schema probe of every table, a new connection) about 15 times per submission, and every new
   engine compiles every query again. One engine per database URL keeps the compiled-query cache
-  and the connection pool; sessions, transactions and commits stay exactly as nbgrader makes them.
+  and the connection pool, and the course's row is checked once; sessions, transactions and
+  commits stay exactly as nbgrader makes them.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sys
 from typing import Any
 
 _ENGINES: dict[str, Any] = {}
+_COURSES: set[tuple[str, str]] = set()
 
 
 def skip_iri_grammar() -> None:
@@ -37,10 +39,13 @@ def shared_gradebook_engines() -> None:
         if engine is None:  # the first one: nbgrader creates the tables and checks the schema as usual
             original_init(self, db_url, course_id, authenticator)
             _ENGINES[db_url] = self.engine
+            _COURSES.add((db_url, course_id))
             return
         self.engine = engine
         self.db = scoped_session(sessionmaker(autoflush=True, bind=engine, future=True))
-        self.check_course(course_id=course_id)
+        if (db_url, course_id) not in _COURSES:  # it only makes sure the course's row exists
+            self.check_course(course_id=course_id)
+            _COURSES.add((db_url, course_id))
         self.course_id = course_id
         self.authenticator = authenticator
 

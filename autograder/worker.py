@@ -150,6 +150,8 @@ def _serve() -> None:
     exercises.load_all()
     shell = execute.make_shell()
     execute.warm_up(shell)
+    import gc
+    gc.freeze()  # the warm heap is permanent: a learner process's collections never walk (and copy) its pages
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

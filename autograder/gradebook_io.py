@@ -1,14 +1,17 @@
-"""The sanitizing step of ``nbgrader autograde``, with fewer gradebook round trips (same result).
+"""Two of nbgrader's gradebook preprocessors with fewer round trips; what they store is unchanged.
 
-nbgrader's OverwriteCells looks up each cell of the submission in the gradebook twice (its
-source cell, its graded cell): ~90 queries per notebook, twice per submission when the engine
-prefetches. :class:`OverwriteCellsOnce` answers the same lookups from one query per notebook,
-then runs nbgrader's own per-cell code unchanged (cell type, lock, points, checksum, source).
+* nbgrader's OverwriteCells looks up each cell of the submission in the gradebook twice (its
+  source cell, its graded cell): ~90 queries per notebook, twice per submission when the engine
+  prefetches. :class:`OverwriteCellsOnce` answers the same lookups from one query per notebook,
+  then runs nbgrader's own per-cell code unchanged (cell type, lock, points, checksum, source).
+* nbgrader's SaveAutoGrades commits once per grade or solution cell (~30 per notebook).
+  :class:`SaveAutoGradesOnce` runs its per-cell code unchanged and commits once per notebook, so a
+  notebook's grades are saved together or (if grading fails halfway) not at all.
 """
 from __future__ import annotations
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import OverwriteCells
+from nbgrader.preprocessors import OverwriteCells, SaveAutoGrades
 
 
 class _NotebookCells:
@@ -59,4 +62,36 @@ class OverwriteCellsOnce(OverwriteCells):
             if self.add_missing_cells:
                 nb, resources = self.add_missing_grade_cells(nb, resources)
                 nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
+
+
+class _OneCommit:
+    """The gradebook's session with ``commit`` deferred to :meth:`commit_now`."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self) -> None:
+        pass
+
+    def commit_now(self) -> None:
+        self._session.commit()
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+
+class SaveAutoGradesOnce(SaveAutoGrades):
+    """nbgrader's SaveAutoGrades, unchanged but for one commit per notebook instead of one per cell."""
+
+    def preprocess(self, nb, resources):
+        g = resources["nbgrader"]
+        self.notebook_id, self.assignment_id = g["notebook"], g["assignment"]
+        self.student_id, self.db_url = g["student"], g["db_url"]
+        self.gradebook = Gradebook(self.db_url)
+        with self.gradebook:
+            session = self.gradebook.db = _OneCommit(self.gradebook.db)
+            nb, resources = super(SaveAutoGrades, self).preprocess(nb, resources)  # nbgrader's own per-cell code
+            session.commit_now()
+            self.gradebook.db = session._session  # close() removes the real session
         return nb, resources
