@@ -107,7 +107,8 @@ def _watch(pid: int, progress: int, limits: Limits) -> dict:
         now = time.monotonic()
         ends = [budget_end] + ([cell_end] if cell_end else [])
         wait = max(0.0, min(ends + [now + 0.1]) - now)
-        ready = select.select([progress], [], [], wait)[0] if open_pipe else (time.sleep(wait) or [])
+        # Once the pipe is closed the child is exiting: poll its exit briefly, not once per 0.1 s.
+        ready = select.select([progress], [], [], wait)[0] if open_pipe else (time.sleep(min(wait, 0.002)) or [])
         if ready:
             chunk = os.read(progress, 4096)
             if not chunk:
@@ -149,6 +150,8 @@ def _serve() -> None:
     exercises.load_all()
     shell = execute.make_shell()
     execute.warm_up(shell)
+    import gc
+    gc.freeze()  # the warm heap is permanent: a learner process's collections never walk (and copy) its pages
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -37,11 +37,12 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # n
 
 from autograder.preprocessors import (Judge, LimitOutputBytes, RepairStructure, SandboxedExecute,  # noqa: E402
                                       SaveVerdict)
+from autograder.gradebook_io import OverwriteCellsOnce, SaveAutoGradesOnce  # noqa: E402  (nbgrader's, fewer round trips)
 
-c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCellsOnce, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [
     SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputBytes,
-    Judge, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata, SaveVerdict,
+    Judge, SaveAutoGradesOnce, AssignLatePenalties, CheckCellMetadata, SaveVerdict,
 ]
 c.SandboxedExecute.timeout = 30
 c.SandboxedExecute.notebook_budget = 120

@@ -113,7 +113,9 @@ def _grade(course: Path, assignments: list[str], students: list[str] | None, job
     t0 = time.monotonic()
     cfg = load_config(course)
     from .. import preprocessors as P
+    from ..speedups import shared_gradebook_engines
     P.fast_gradebook_commits()
+    shared_gradebook_engines()
     cfg.CourseDirectory.root = str(course)
     coursedir = CourseDirectory(config=cfg)
     with Gradebook(coursedir.db_url) as gb:
@@ -213,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     g.add_argument("--force", action="store_true", help="regrade submissions that already have a result")
     args = parser.parse_args(argv)
+    from ..speedups import skip_iri_grammar
+    skip_iri_grammar()
     course = args.course.resolve()
     here = os.getcwd()
     os.chdir(course)  # nbgrader resolves its folders from the course root
