@@ -57,6 +57,11 @@ def package_root() -> Path:
     return Path(__file__).resolve().parent
 
 
+def bound_roots() -> list[Path]:
+    """What the sandbox binds read-only besides the system: Python and this package."""
+    return [r for r in _python_roots() + [package_root()] if not str(r).startswith("/usr/")]
+
+
 def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[int]]:
     """The bwrap argv that starts a worker for ``slot`` (and fds it must inherit: none today)."""
     bwrap = bwrap_path()
@@ -72,12 +77,13 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
             argv += ["--symlink", os.readlink(link), link]
         elif os.path.isdir(link):
             argv += ["--ro-bind", link, link]
-    for root in _python_roots() + [package_root()]:
-        if not str(root).startswith("/usr/"):
-            argv += ["--ro-bind", str(root), str(root)]
+    # The private /tmp first, then the binds: a checkout (and its venv) under /tmp, as in a CI clone,
+    # must stay visible on top of the empty tmpfs rather than be hidden by it.
+    argv += ["--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+    for root in bound_roots():
+        argv += ["--ro-bind", str(root), str(root)]
     argv += ["--bind", str(slot_dir / "work"), WORK,
              "--bind", str(slot_dir / "out"), OUT,
-             "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
              "--remount-ro", "/",  # bwrap's own root tmpfs would otherwise outlive the notebook
              "--chdir", WORK]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",

@@ -79,9 +79,14 @@ def _reap() -> None:
             return
 
 
-def _wipe(path: str) -> None:
+def _wipe(path: str, keep: tuple[str, ...] = ()) -> None:
+    """Empty ``path``, except read-only binds in ``keep`` (a checkout under /tmp) and the folders leading to them."""
     for entry in Path(path).iterdir() if os.path.isdir(path) else []:
-        if entry.is_dir() and not entry.is_symlink():
+        if str(entry) in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink() and any(k.startswith(f"{entry}/") for k in keep):
+            _wipe(str(entry), keep)
+        elif entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
         else:
             try:
@@ -179,7 +184,7 @@ def _serve() -> None:
         result = _watch(pid, r, limits)
         _kill_all_others(pid)
         for d in (() if FALLBACK else ("/tmp", "/dev/shm")):
-            _wipe(d)
+            _wipe(d, tuple(str(r) for r in sandbox.bound_roots()))
         os.write(ctl_out, (json.dumps(result) + "\n").encode())
 
 
