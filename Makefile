@@ -43,14 +43,14 @@ release: setup
 
 # Re-run the instructor notebooks in place so their stored outputs are fresh (strict nbval compares them).
 outputs: setup
-	for ch in $(CHAPTERS); do $(PY) -m autograder.refresh solutions/$$ch/$$ch.ipynb || exit 1; done
+	for ch in $(CHAPTERS); do $(PY) -m autograder.tools.refresh solutions/$$ch/$$ch.ipynb || exit 1; done
 
 grade: setup
-	$(PY) -m autograder.demo --course course
+	$(PY) -m autograder.tools.demo --course course
 
 # Plain serial nbgrader vs `autograder grade --jobs 2` on one generated class, side by side (not a timed test).
 bench-grading: setup
-	$(PY) -m autograder.bench --jobs $(JOBS)
+	$(PY) -m autograder.tools.bench --jobs $(JOBS)
 
 # The reference engine vs torch CPU eager, side by side in one process (prints ratios; not a test).
 # OPENBLAS_CORETYPE/L2_SIZE are unset for this command alone: they slow a current numpy's kernels.

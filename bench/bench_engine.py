@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from autograder.engine import Tensor, no_grad  # noqa: E402
+from autograder.grading.reference.engine import Tensor, no_grad  # noqa: E402
 
 BATCH, WIDTH, CLASSES, LR = 256, 256, 10, 0.05
 

@@ -35,9 +35,9 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # n
                                     ClearOutput, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
                                     SaveAutoGrades)
 
-from autograder.preprocessors import (Judge, LimitOutputBytes, RepairStructure, SandboxedExecute,  # noqa: E402
+from autograder.grading.preprocessors import (Judge, LimitOutputBytes, RepairStructure, SandboxedExecute,  # noqa: E402
                                       SaveVerdict)
-from autograder.gradebook_io import OverwriteCellsOnce, SaveAutoGradesOnce  # noqa: E402  (nbgrader's, fewer round trips)
+from autograder.grading.gradebook_io import OverwriteCellsOnce, SaveAutoGradesOnce  # noqa: E402  (nbgrader's, fewer round trips)
 
 c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCellsOnce, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [

@@ -10,9 +10,9 @@ import runpy
 
 import nbformat
 
-from autograder.checks import CheckFailure
-from autograder.exercise import Learner, run_exercise
-from autograder.submissions import solution_answers
+from autograder.checking.checks import CheckFailure
+from autograder.checking.exercise import Learner, run_exercise
+from autograder.tools.submissions import solution_answers
 from conftest import REPO, release_path, solution_path
 
 
@@ -81,8 +81,8 @@ def passes_quietly(name: str, ns: dict, seed: int, hidden: bool) -> bool:
 def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
     """Record the answers as the sandbox would, send them through the tape's JSON form, and let a
     judge with no learner namespace replay the exercise on them. True when the judge finds no fault."""
-    from autograder import checks
-    from autograder.tape import dumps, loads
+    from autograder.checking import checks
+    from autograder.grading.tape import dumps, loads
 
     tape: list = []
     checks.recording = True

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from autograder.exercise import lookup
-from autograder.submissions import answer_ids, graded_ids, read
+from autograder.checking.exercise import lookup
+from autograder.tools.submissions import answer_ids, graded_ids, read
 from conftest import CHAPTERS, solution_path
 
 NAMES = ["01_creating_tensors", "02_indexing_and_slicing", "03_operations", "04_broadcasting",

@@ -10,11 +10,11 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from autograder import checks as C
-from autograder.answers import Answer, freeze
-from autograder.exercise import Learner, run_exercise
-from autograder import tape
-from autograder.checks import CheckFailure
+from autograder.checking import checks as C
+from autograder.checking.answers import Answer, freeze
+from autograder.checking.exercise import Learner, run_exercise
+from autograder.grading import tape
+from autograder.checking.checks import CheckFailure
 
 
 def fails(fn, *args, **kwargs) -> str:

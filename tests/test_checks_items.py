@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder import checks as C
-from autograder.answers import freeze, frozen_exception
-from autograder.checks import CheckFailure
+from autograder.checking import checks as C
+from autograder.checking.answers import freeze, frozen_exception
+from autograder.checking.checks import CheckFailure
 
 NAMES = ["forward value", "x.grad", "y.grad"]
 

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from autograder import checks as C
-from autograder.answers import freeze, missing
-from autograder.checks import CheckFailure
+from autograder.checking import checks as C
+from autograder.checking.answers import freeze, missing
+from autograder.checking.checks import CheckFailure
 
 
 def test_parts_returns_the_frozen_items():

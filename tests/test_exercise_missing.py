@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from autograder import CheckFailure
-from autograder.exercise import Learner, run_exercise
+from autograder.checking.exercise import Learner, run_exercise
 
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.checks import CheckFailure
-from autograder.exercise import Learner, run_exercise
-from autograder.submissions import answer_ids, read
+from autograder.checking.checks import CheckFailure
+from autograder.checking.exercise import Learner, run_exercise
+from autograder.tools.submissions import answer_ids, read
 from conftest import CHAPTERS, solution_path
 from exercise_harness import (answers_file, exercise_name, judged_by_replay, namespace, passes, passes_quietly,
                               released_stubs)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from autograder import CheckFailure
-from autograder.exercise import Learner, run_exercise
+from autograder.checking.exercise import Learner, run_exercise
 
 SEEDS = range(1, 9)
 

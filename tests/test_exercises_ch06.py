@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from autograder import CheckFailure
-from autograder.exercise import Learner, run_exercise
-from autograder.submissions import read, solution_answers
+from autograder.checking.exercise import Learner, run_exercise
+from autograder.tools.submissions import read, solution_answers
 from conftest import solution_path
 
 CH = "06_contiguity"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.submissions import solution_answers
+from autograder.tools.submissions import solution_answers
 from conftest import solution_path
 from exercise_harness import namespace, passes_quietly, rejected_visible_and_hidden
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import CheckFailure, engine
-from autograder.exercise import Learner, run_exercise
-from autograder.submissions import read, solution_answers
+from autograder import CheckFailure
+from autograder.grading.reference import engine
+from autograder.checking.exercise import Learner, run_exercise
+from autograder.tools.submissions import read, solution_answers
 from conftest import solution_path
 from exercise_harness import failures, namespace, wrong_answers
 
@@ -76,8 +77,8 @@ def test_micrograd_repeated_backward_is_a_named_case():
 
 
 def test_hidden_graphs_are_random_and_cover_broadcasting_and_keepdims():
-    from autograder.exercise import Rand
-    from autograder.graphs import random_graph
+    from autograder.checking.exercise import Rand
+    from autograder.checking.graphs import random_graph
     ops = set()
     specs = [random_graph(Rand(s), ["add", "mul", "sum", "mean", "matmul", "rmatmul", "radd"], 6) for s in range(30)]
     for s in specs:

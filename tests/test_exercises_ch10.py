@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.exercise import Learner, run_exercise
-from autograder.submissions import read, solution_answers
+from autograder.checking.exercise import Learner, run_exercise
+from autograder.tools.submissions import read, solution_answers
 from conftest import solution_path
 from exercise_harness import exercise_name, failures, namespace
 
@@ -34,7 +34,7 @@ def test_the_exercises_leave_the_learners_global_rng_alone():
 
 def test_the_solution_trains_like_torch_for_many_steps():
     ns = namespace(CH)
-    from autograder.exercises.ch10_train_with_your_autograd import make_moons
+    from autograder.checking.exercises.ch10_train_with_your_autograd import make_moons
     X, y = make_moons(100, 0.1, np.random.default_rng(1))
     torch.manual_seed(1)
     model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from autograder.exercise import Rand
-from autograder.grads import autograd, leaf, random_leaf
+from autograder.checking.exercise import Rand
+from autograder.checking.grads import autograd, leaf, random_leaf
 
 
 def test_leaf_is_a_fresh_leaf_on_its_own_storage():

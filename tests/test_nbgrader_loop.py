@@ -8,7 +8,7 @@ import runpy
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import submissions as S
+from autograder.tools import submissions as S
 from conftest import CHAPTERS, REPO, run, solution_path
 
 

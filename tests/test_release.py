@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.submissions import read
+from autograder.tools.submissions import read
 from conftest import CHAPTERS, REPO, release_path, run, solution_path
 
 

@@ -94,7 +94,7 @@ CASES: dict[str, dict] = {
                                 "def to_numpy(t):\n    return np.array(t)\n\n\ndef to_tensor(a):\n    return torch.tensor(a)"},
         expect=dict(lost=["ex5"], status="flagged", flags=["assigns into torch.Tensor.data_ptr"])),
     "forge_freezing_accessors": dict(
-        answers={"ex5_convert": "import autograder.answers as A\nA._storage_ptr = lambda s: 1\n"
+        answers={"ex5_convert": "import autograder.checking.answers as A\nA._storage_ptr = lambda s: 1\n"
                                 "def to_numpy(t):\n    return np.array(t)\n\n\ndef to_tensor(a):\n    return torch.tensor(a)"},
         expect=dict(score="any", status="flagged", flags=["suspicious"])),
     "forged_tape_garbage": dict(

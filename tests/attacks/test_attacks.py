@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import submissions as S
+from autograder.tools import submissions as S
 from conftest import REPO, run, solution_path
 
 CH = "01_creating_tensors"
@@ -127,7 +127,7 @@ def test_no_process_outlives_its_notebook_and_nothing_escaped(graded):
     for p in [course / "pwned-by-daemon", course / "evil.txt", course.parent / "evil.txt",
               course.parent / "solutions" / "evil.txt", Path("/usr/evil.txt"), Path("/etc/evil.txt")]:
         assert not p.exists(), p
-    assert "autograder.worker" not in ps or str(course) not in ps
+    assert "autograder.grading.worker" not in ps or str(course) not in ps
 
 
 def test_outputs_capped_in_bytes_and_hidden_tests_not_in_feedback(graded):

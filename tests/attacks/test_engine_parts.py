@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import judge as J
-from autograder import sandbox, worker
-from autograder import submissions as S
-from autograder.scan import scan_source
-from autograder.tape import TapeError
+from autograder.grading import judge as J
+from autograder.grading import sandbox, worker
+from autograder.tools import submissions as S
+from autograder.grading.scan import scan_source
+from autograder.grading.tape import TapeError
 from conftest import REPO, run, solution_path
 
 CH = "01_creating_tensors"

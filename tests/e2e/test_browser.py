@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import submissions as S
+from autograder.tools import submissions as S
 from classroom import COURSE_ID, Student, grade, instructor
 from conftest import REPO, solution_path
 from labserver import Lab

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import submissions as S
+from autograder.tools import submissions as S
 from classroom import SEPARATE_UIDS, COURSE_ID, copy_course, grade, instructor, make_student, scores
 from conftest import REPO, solution_path
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import runpy
 
-from autograder import submissions as S
+from autograder.tools import submissions as S
 from classroom import copy_course, grade, instructor, scores
 from conftest import REPO, solution_path
 from pgserver import postgres  # noqa: F401 (fixture)

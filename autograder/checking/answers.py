@@ -6,7 +6,7 @@ True, an object can claim to equal everything. So every value a learner hands in
 is frozen first, by accessors captured from torch's C type when this module is
 imported (before any learner code runs; that type is immutable, so they cannot
 be swapped later). An Answer holds only numpy arrays, strings, numbers and
-tuples, and crosses a process boundary as JSON (see :mod:`autograder.tape`).
+tuples, and crosses a process boundary as JSON (see :mod:`autograder.grading.tape`).
 """
 from __future__ import annotations
 

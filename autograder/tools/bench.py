@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import submissions as S
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PLAIN = """
 # --- benchmark baseline: nbgrader's own pipeline, engine off ---
 import json as _json, time as _time

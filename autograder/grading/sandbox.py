@@ -54,7 +54,7 @@ def _python_roots() -> list[Path]:
 
 
 def package_root() -> Path:
-    return Path(__file__).resolve().parent
+    return Path(__file__).resolve().parents[1]
 
 
 def bound_roots() -> list[Path]:
@@ -91,12 +91,12 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
            "MPLCONFIGDIR": "/tmp/mpl", "OMP_NUM_THREADS": "1"}
     for k, v in env.items():
         argv += ["--setenv", k, v]
-    argv += ["--", sys.executable, "-m", "autograder.worker"]
+    argv += ["--", sys.executable, "-m", "autograder.grading.worker"]
     return argv, fds
 
 
 def fallback_command() -> list[str]:
-    return [sys.executable, "-m", "autograder.worker"]
+    return [sys.executable, "-m", "autograder.grading.worker"]
 
 
 def drop_privileges(slot: int, sandboxed: bool, cgroups: list[Path] | None = None) -> None:

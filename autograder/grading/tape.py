@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .answers import Answer
+from ..checking.answers import Answer
 
 MAX_TAPE_BYTES = 64 * 1024 * 1024
 

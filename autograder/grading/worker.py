@@ -1,10 +1,10 @@
 """Warm workers: a zygote per core, inside the sandbox, that forks one learner process per submission.
 
-The zygote (``python -m autograder.worker``, started by :class:`Pool` under bwrap) imports
+The zygote (``python -m autograder.grading.worker``, started by :class:`Pool` under bwrap) imports
 torch, IPython and this package once, builds an IPython shell, makes itself non-dumpable
 (same-uid children cannot ptrace it or read its memory) and a child subreaper, then waits
 for jobs on stdin. Each job is one notebook: the zygote forks, the child applies the
-rlimits and runs the cells (:mod:`autograder.execute`), and the zygote watches it: a cell
+rlimits and runs the cells (:mod:`autograder.grading.execute`), and the zygote watches it: a cell
 past its timeout gets SIGINT, then SIGKILL; the notebook past its budget gets SIGKILL.
 When the child is gone the zygote kills every other process in the sandbox (``kill(-1)``:
 detached daemons included) and empties ``/tmp``, so nothing survives its notebook and
@@ -151,7 +151,8 @@ def _serve() -> None:
     os.environ.pop("AUTOGRADER_MODE", None)
     import torch  # noqa: F401  (warm: every learner process inherits these imports)
     import numpy  # noqa: F401
-    from . import execute, exercises
+    from . import execute
+    from ..checking import exercises
     exercises.load_all()
     shell = execute.make_shell()
     execute.warm_up(shell)

@@ -1,6 +1,6 @@
 """Chapter 09, mini autograd: the learner's numpy-backed Tensor, step by step, against torch.autograd.
 
-Each step is graded on a :func:`autograder.graphs.hybrid` class: the reference engine with only
+Each step is graded on a :func:`autograder.checking.graphs.hybrid` class: the reference engine with only
 that step's methods taken from the learner, so a mistake costs points in its own step only.
 Expected values always come from the same graph run live in torch (float64).
 """

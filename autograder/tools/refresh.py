@@ -1,6 +1,6 @@
 """Re-run an instructor notebook in place, so its stored outputs are the ones strict nbval expects.
 
-Usage: python -m autograder.refresh solutions/NN_name/NN_name.ipynb [...]
+Usage: python -m autograder.tools.refresh solutions/NN_name/NN_name.ipynb [...]
 
 Timing metadata is not recorded: it would change on every run and leak into the release.
 """

@@ -2,9 +2,9 @@
 
 An exercise is a function ``fn(L, R, hidden)`` registered with :func:`exercise`.
 It reaches the learner's work only through ``L`` (a :class:`Learner`), which hands
-back frozen :class:`~autograder.answers.Answer` data; it computes what torch does
+back frozen :class:`~autograder.checking.answers.Answer` data; it computes what torch does
 itself, with inputs drawn from ``R`` (a seeded :class:`Rand`); and it compares the
-two with :mod:`autograder.checks`.
+two with :mod:`autograder.checking.checks`.
 
 A test cell in a chapter calls ``check("ch01.arange")`` (visible, fixed examples),
 and in its hidden part ``check("ch01.arange", hidden=True)`` (random inputs).
@@ -209,7 +209,7 @@ def check(name: str, hidden: bool = False) -> None:
     seed = VISIBLE_SEED if not hidden else int(os.environ.get("AUTOGRADER_SEED", "0")) or secrets.randbits(31)
     label = f"{name}{' (hidden tests)' if hidden else ''}"
     if mode() == "record":
-        from .tape import record
+        from ..grading.tape import record
         tape: list = []
         learner = Learner(ns=ns, tape=tape)
         checks.recording = True

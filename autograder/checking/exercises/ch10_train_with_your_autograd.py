@@ -1,6 +1,6 @@
 """Chapter 10, train with your autograd: loss, zeroing, SGD, an MLP, and a training loop, against torch.nn.
 
-The chapter trains on the course's reference engine (:mod:`autograder.engine`), so chapter-09 mistakes
+The chapter trains on the course's reference engine (:mod:`autograder.grading.reference.engine`), so chapter-09 mistakes
 cost nothing here. Each exercise gets its inputs from the course, not from another exercise, and the
 training-loop exercise runs the learner's loop with the course's loss, forward, zeroing and SGD step, so
 a mistake costs points in its own exercise only. Torch's side is always ``torch.nn`` + ``torch.optim.SGD``.
@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from .. import checks as C
-from ..engine import Tensor, no_grad
+from ...grading.reference.engine import Tensor, no_grad
 from ..exercise import Learner, Rand, exercise
 from ..graphs import _rebind
 

@@ -2,7 +2,7 @@
 
 Copies the sample class in ``course/samples/<student>/<assignment>/`` into nbgrader's
 ``submitted/`` folder (as `nbgrader collect` would), autogrades it, prints a score table
-and writes ``course/grades.csv``. ``python -m autograder.demo --make-samples`` rebuilds the
+and writes ``course/grades.csv``. ``python -m autograder.tools.demo --make-samples`` rebuilds the
 samples from the current release: alice answers everything, bob half, carol nothing.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ def grade(course: Path) -> list[dict]:
     """Collect the samples, then grade them with ``autograder grade`` (the sandboxed engine)."""
     from nbgrader.api import Gradebook
 
-    from .apps.grade import main as autograder_main
+    from ..grading.cli import main as autograder_main
 
     samples = course / "samples"
     assignments = sorted({p.name for p in samples.glob("*/*") if p.is_dir()})

@@ -16,9 +16,9 @@ import hmac
 from typing import Any
 
 from . import tape as T
-from .answers import Answer
-from .checks import CheckFailure
-from .exercise import VISIBLE_SEED, Learner, run_exercise
+from ..checking.answers import Answer
+from ..checking.checks import CheckFailure
+from ..checking.exercise import VISIBLE_SEED, Learner, run_exercise
 
 Check = tuple[str, bool]
 

@@ -1,6 +1,6 @@
 """Comparison primitives: a learner's frozen :class:`Answer` against what torch does.
 
-Every function here compares two pieces of plain data (see :mod:`autograder.answers`),
+Every function here compares two pieces of plain data (see :mod:`autograder.checking.answers`),
 the learner's ``got`` and torch's ``want``, and raises :class:`CheckFailure` with a
 note a teacher would write: what torch gives, what you gave, and a one-line hint.
 ``want`` may be a live torch/Python value (computed by the caller, in a process that

@@ -1,0 +1,52 @@
+"""Where a course keeps its grading state: its root, the hidden tests' secret, per-notebook results.
+
+Everything here lives in the course folder, out of the sandbox's sight.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+
+
+def course_root(config) -> Path:
+    return Path(CourseDirectory(config=config).root)
+
+
+def course_secret(root: Path) -> bytes:
+    """The key of the hidden tests' seeds; it lives with the gradebook, out of the sandbox's sight."""
+    path = root / ".autograder-secret"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, secrets.token_hex(32).encode())
+        os.close(fd)
+    return path.read_bytes().strip()
+
+
+def assignment_files(folder: Path, limit: int = 50 << 20) -> dict[str, bytes]:
+    """Regular files beside the notebook (data a chapter may read), up to ``limit`` bytes."""
+    files, total = {}, 0
+    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if p.is_file() and not p.is_symlink() and not p.name.startswith("."):
+            size = p.stat().st_size
+            if total + size <= limit:
+                files[p.name] = p.read_bytes()
+                total += size
+    return files
+
+
+
+def result_path(root: Path, assignment: str, student: str, notebook: str) -> Path:
+    return root / ".autograder" / "results" / assignment / student / f"{notebook}.json"
+
+
+def write_result(root: Path, assignment: str, student: str, notebook: str, data: dict) -> None:
+    path = result_path(root, assignment, student, notebook)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, default=str))
+    os.replace(tmp, path)
+
