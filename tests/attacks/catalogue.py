@@ -16,7 +16,7 @@ CASES: dict[str, dict] = {
         answers={"ex1_make_grid": "import torch, torch.testing\ntorch.allclose = lambda *a, **k: True\n"
                                   "torch.equal = lambda *a, **k: True\ntorch.testing.assert_close = lambda *a, **k: None\n"
                                   "def make_grid(rows, cols):\n    return torch.zeros(rows, cols)"},
-        expect=dict(lost=["ex1"], status="flagged", flags=["suspicious: assigns into torch.allclose"])),
+        expect=dict(lost=["ex1"], status="flagged", flags=["suspicious:assigns into torch.allclose"])),
     "input_transformers_pass": dict(
         answers={"ex1_make_grid": "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])"},
         expect=dict(score=0, status="flagged", flags=["input_transformers_cleanup"])),
