@@ -23,7 +23,7 @@ from pathlib import Path
 GiB = 1 << 30
 BASE_UID = 60000
 WORK, OUT = "/submission", "/results"  # where the working copy and the results dir appear inside
-NO_SANDBOX_FLAG = "no-sandbox: bubblewrap missing, ran with rlimits and a private temp copy only"
+NO_SANDBOX_FLAG = "no-sandbox:bubblewrap missing, ran with rlimits and a private temp copy only"
 
 
 @dataclasses.dataclass(frozen=True)
