@@ -217,3 +217,14 @@ def test_gradcheck_passes_the_solution_and_catches_each_wrong_op(capsys):
                 ok = False  # a wrong op that crashes is caught too
             assert ok == right, f"gradcheck {'fails the solution' if right else 'passes the typical wrong answer'} of {gid}"
     capsys.readouterr()
+
+
+def test_hint_texts_survive_the_copies_grading_makes():
+    # chapter 09's hints are _() texts; the judge's verdicts are deep-copied into each notebook's result file
+    import copy
+    import pickle
+
+    from autograder.checking.i18n import _
+    text = _("fix step `{step}` first")
+    for twin in (copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
+        assert twin == text and twin.msgid == text.msgid

@@ -20,6 +20,9 @@ class Text(str):
         self.msgid = msgid
         return self
 
+    def __getnewargs__(self) -> tuple[str, str]:  # copy, deepcopy and pickle rebuild it with its msgid
+        return str(self), self.msgid
+
 
 def _translate(msgid: str) -> str:
     return msgid  # the English source is the msgid; catalogues come with issue 16

@@ -117,7 +117,11 @@ def engine_source(ns: dict) -> str:
 def _import(path: Path) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(f"mini_autograd_{next(_counter)}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ beside the learner's notebook
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = saved
     return module
 
 
