@@ -112,3 +112,11 @@ def rejected_visible_and_hidden(ch: str, gid: str, src: str, hidden_seeds=range(
     ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
     slips = ["visible"] if passes(name, ns, 1, hidden=False) else []
     return slips + [f"hidden seed {seed}" for seed in hidden_seeds if passes(name, ns, seed, hidden=True)]
+
+
+def other_mistakes(ch: str) -> list:
+    """pytest params for tests/wrong_answers/NN_name.py's ``MORE_WRONG``: the other mistakes (besides WRONG) that each
+    exercise exists to catch, each of which must fail the visible test and every hidden seed tried."""
+    import pytest
+    return [pytest.param(gid, src, id=f"{gid}-{i}")
+            for gid, srcs in answers_file(ch).get("MORE_WRONG", {}).items() for i, src in enumerate(srcs)]
