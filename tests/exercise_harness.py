@@ -119,4 +119,21 @@ def other_mistakes(ch: str) -> list:
     exercise exists to catch, each of which must fail the visible test and every hidden seed tried."""
     import pytest
     return [pytest.param(gid, src, id=f"{gid}-{i}")
-            for gid, srcs in answers_file(ch).get("MORE_WRONG", {}).items() for i, src in enumerate(srcs)]
+            for gid, mistakes in answers_file(ch).get("MORE_WRONG", {}).items() for i, src in enumerate(mistakes.values())]
+
+
+def unmade_mistakes(ch: str) -> dict[str, list[str]]:
+    """The mistakes an exercise says it catches (its module's ``MISTAKES``) against those its wrong answers make
+    (``WRONG_MISTAKE`` and ``MORE_WRONG``): {exercise: differences}, empty when every listed mistake has an answer."""
+    import importlib
+
+    from autograder.checking.exercises import modules
+    listed = importlib.import_module(f"autograder.checking.exercises.{modules()['ch' + ch[:2]]}").MISTAKES
+    declared = answers_file(ch)
+    out = {}
+    for gid in declared["WRONG"]:
+        name = exercise_name(ch, gid)
+        made = [declared["WRONG_MISTAKE"][gid], *declared.get("MORE_WRONG", {}).get(gid, {})]
+        if listed.get(name) != made:
+            out[name] = [f"listed {listed.get(name)}", f"made {made}"]
+    return out

@@ -12,7 +12,7 @@ from autograder.checking.exercise import Learner, run_exercise
 from autograder.tools.submissions import read, solution_answers
 from conftest import solution_path
 from exercise_harness import exercise_name, namespace as harness_namespace, other_mistakes, passes as harness_passes, \
-    rejected_visible_and_hidden
+    rejected_visible_and_hidden, unmade_mistakes
 
 SEEDS = range(1, 9)
 
@@ -117,6 +117,10 @@ CH05_NEAR_MISSES = {
     "ex5_shared_elements": SOL05["ex5_shared_elements"].replace("// b.element_size()", "// 4"),
     "ex6_sgd_step": SOL05["ex6_sgd_step"].replace("p -= lr * g", "p.data = p - lr * g"),
 }
+
+
+def test_ch05_every_listed_mistake_has_a_wrong_answer():
+    assert not unmade_mistakes(CH05)
 
 
 @pytest.mark.parametrize("gid,src", other_mistakes(CH05))

@@ -9,7 +9,7 @@ from autograder import CheckFailure
 from autograder.checking.exercise import Learner, run_exercise
 from autograder.tools.submissions import read, solution_answers
 from conftest import solution_path
-from exercise_harness import namespace, other_mistakes, passes, rejected_visible_and_hidden
+from exercise_harness import namespace, other_mistakes, unmade_mistakes, passes, rejected_visible_and_hidden
 
 CH = "06_contiguity"
 SOL = solution_answers(read(solution_path(CH)))
@@ -26,6 +26,10 @@ NEAR_MISSES = {
     # windows of the right shape, one window short
     "ex7_stride_puzzles": SOL["ex7_stride_puzzles"].replace("t.shape[0] - k + 1", "t.shape[0] - k"),
 }
+
+
+def test_every_listed_mistake_has_a_wrong_answer():
+    assert not unmade_mistakes(CH)
 
 
 @pytest.mark.parametrize("gid,src", other_mistakes(CH))

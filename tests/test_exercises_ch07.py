@@ -9,7 +9,7 @@ from autograder import CheckFailure
 from autograder.checking.exercise import Learner, run_exercise
 from autograder.tools.submissions import solution_answers
 from conftest import solution_path
-from exercise_harness import namespace, other_mistakes, passes, passes_quietly, rejected_visible_and_hidden
+from exercise_harness import namespace, other_mistakes, unmade_mistakes, passes, passes_quietly, rejected_visible_and_hidden
 
 CH = "07_autograd"
 SOL = solution_answers(nbformat.read(str(solution_path(CH)), as_version=4))
@@ -38,6 +38,10 @@ VISIBLE_NEAR_MISSES = {
     "ex8_backward_twice": SOL["ex8_backward_twice"].replace("predicted_twice_add = False", "predicted_twice_add = True"),
     "ex10_parameter": SOL["ex10_parameter"].replace('predicted_registered = ["a"]', 'predicted_registered = ["a", "b"]'),
 }
+
+
+def test_every_listed_mistake_has_a_wrong_answer():
+    assert not unmade_mistakes(CH)
 
 
 @pytest.mark.parametrize("gid,src", other_mistakes(CH))

@@ -7,7 +7,7 @@ import pytest
 
 from autograder.tools.submissions import solution_answers
 from conftest import solution_path
-from exercise_harness import namespace, other_mistakes, passes, rejected_visible_and_hidden
+from exercise_harness import namespace, other_mistakes, unmade_mistakes, passes, rejected_visible_and_hidden
 
 CH = "08_detach"
 SOL = solution_answers(nbformat.read(str(solution_path(CH)), as_version=4))
@@ -33,6 +33,10 @@ VISIBLE_NEAR_MISSES = {
     "ex3_predict_sharing": SOL["ex3_predict_sharing"].replace("predicted_u_is_leaf = True", "predicted_u_is_leaf = False"),
     "ex6_safe_edit": SOL["ex6_safe_edit"].replace("predicted_backward_fails = True", "predicted_backward_fails = False"),
 }
+
+
+def test_every_listed_mistake_has_a_wrong_answer():
+    assert not unmade_mistakes(CH)
 
 
 @pytest.mark.parametrize("gid,src", other_mistakes(CH))

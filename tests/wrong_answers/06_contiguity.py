@@ -1,6 +1,6 @@
 """Typical wrong answers for chapter 06, one per exercise: each must lose points on its own exercise, on the
-visible test and on every hidden seed. ``MORE_WRONG`` holds the other mistakes each exercise exists to catch
-(autograder/checking/exercises/ch06_contiguity.py, MISTAKES): each must fail everywhere too."""
+visible test and on every hidden seed. ``MORE_WRONG`` holds the other mistakes each exercise exists to catch,
+keyed by the words of the exercise's own list (``MISTAKES`` in autograder/checking/exercises/ch06_contiguity.py): each must fail everywhere too."""
 WRONG = {
     # "a transpose is a new (4, 3) tensor": strides recomputed for the new shape, as if it had been copied
     "ex1_strides": """
@@ -67,20 +67,29 @@ def sliding_windows(t, k):
 """,
 }
 
+WRONG_MISTAKE = {
+    'ex1_strides': 'strides recomputed for the permuted shape, as if it were copied',
+    'ex2_storage_offset': 'forgets storage_offset()',
+    'ex3_is_contiguous': "'strides never increase': accepts x[:, :2] and x[:, ::2]",
+    'ex4_view_or_reshape': "hides view's error behind reshape's copy",
+    'ex5_reassign': 'calls t.contiguous() without keeping the result',
+    'ex6_copy_when_needed': 'always copies: a new object even for a contiguous t',
+    'ex7_stride_puzzles': "window strides (1, 1) whatever t's stride",
+}
+
 MORE_WRONG = {
-    "ex1_strides": [
-        # asks torch instead of working it out
-        """
+    'ex1_strides': {
+        'asks torch instead of working it out': """
 predicted_stride = (4, 1)
 predicted_t_stride = (1, 4)
 
 
 def permuted_stride(shape, dims):
     return torch.zeros(shape).permute(*dims).stride()
-"""],
-    "ex2_storage_offset": [
-        # assumes the contiguous layout of t's shape: ignores the strides
-        """
+""",
+    },
+    'ex2_storage_offset': {
+        "assumes the contiguous layout of t's shape (ignores the strides)": """
 predicted_offset = 6
 
 
@@ -90,10 +99,10 @@ def storage_index(t, idx):
         pos += i * step
         step *= n
     return t.storage_offset() + pos
-"""],
-    "ex3_is_contiguous": [
-        # exact strides: forgets that size-1 dims do not count
-        """
+""",
+    },
+    'ex3_is_contiguous': {
+        'compares every stride, size-1 dims too': """
 def is_contiguous_layout(shape, stride):
     want, step = [], 1
     for n in reversed(shape):
@@ -101,14 +110,13 @@ def is_contiguous_layout(shape, stride):
         step *= n
     return tuple(stride) == tuple(want)
 """,
-        # only the last stride
-        """
+        'checks only that the last stride is 1': """
 def is_contiguous_layout(shape, stride):
     return stride[-1] == 1
-"""],
-    "ex4_view_or_reshape": [
-        # raises its own error for every non-contiguous t, where view works on some
-        """
+""",
+    },
+    'ex4_view_or_reshape': {
+        'raises its own error where view works (non-contiguous, yet viewable)': """
 def flatten_view(t):
     if not t.is_contiguous():
         raise RuntimeError("view size is not compatible with input tensor's size and stride")
@@ -118,18 +126,17 @@ def flatten_view(t):
 def flatten_any(t):
     return t.reshape(-1)
 """,
-        # flatten_any always copies
-        """
+        'flatten_any always copies': """
 def flatten_view(t):
     return t.view(-1)
 
 
 def flatten_any(t):
     return t.flatten().clone()
-"""],
-    "ex5_reassign": [
-        # right predictions, but the code copies every time
-        """
+""",
+    },
+    'ex5_reassign': {
+        'copies every time, even a contiguous t': """
 predicted_after_call = False
 predicted_write_through_c = False
 predicted_write_through_d = True
@@ -137,16 +144,21 @@ predicted_write_through_d = True
 
 def contiguous_flat(t):
     return t.clone(memory_format=torch.contiguous_format).view(-1)
-"""],
-    "ex6_copy_when_needed": [
-        # clone keeps a transpose's strides: a copy that is still not contiguous
-        "def my_contiguous(t):\n    return t if t.is_contiguous() else t.clone()\n",
-        # calls what the exercise asks to build
-        "def my_contiguous(t):\n    return t.contiguous()\n",
-        "def my_contiguous(t):\n    return t if t.is_contiguous() else t.reshape(-1).reshape(t.shape)\n"],
-    "ex7_stride_puzzles": [
-        # storage offset 0: reads from the start of the storage, not where t starts
-        """
+""",
+    },
+    'ex6_copy_when_needed': {
+        "clone() keeps a transpose's strides": """def my_contiguous(t):
+    return t if t.is_contiguous() else t.clone()
+""",
+        'calls contiguous(), which the exercise asks to build': """def my_contiguous(t):
+    return t.contiguous()
+""",
+        'calls reshape, which the exercise rules out': """def my_contiguous(t):
+    return t if t.is_contiguous() else t.reshape(-1).reshape(t.shape)
+""",
+    },
+    'ex7_stride_puzzles': {
+        'storage offset 0 for a slice that starts later': """
 puzzle_rows = ((2, 4), (4, 1), 4)
 puzzle_columns = ((2, 3), (1, 4), 1)
 puzzle_diagonal = ((3,), (5,), 0)
@@ -157,8 +169,7 @@ def sliding_windows(t, k):
     step = t.stride(0)
     return t.as_strided((t.shape[0] - k + 1, k), (step, step), 0)
 """,
-        # a copy of the windows
-        """
+        'a copy of the windows (torch.stack), not a view': """
 puzzle_rows = ((2, 4), (4, 1), 4)
 puzzle_columns = ((2, 3), (1, 4), 1)
 puzzle_diagonal = ((3,), (5,), 0)
@@ -167,5 +178,6 @@ puzzle_repeat = ((2, 3), (1, 0), 2)
 
 def sliding_windows(t, k):
     return torch.stack([t[i:i + k] for i in range(t.shape[0] - k + 1)])
-"""],
+""",
+    },
 }

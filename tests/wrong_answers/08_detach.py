@@ -1,6 +1,6 @@
 """Typical wrong answers for chapter 08, one per exercise: each must lose points on its own exercise, on the
-visible test and on every hidden seed. ``MORE_WRONG`` holds the other mistakes each exercise exists to catch
-(autograder/checking/exercises/ch08_detach.py, MISTAKES): each must fail everywhere too."""
+visible test and on every hidden seed. ``MORE_WRONG`` holds the other mistakes each exercise exists to catch,
+keyed by the words of the exercise's own list (``MISTAKES`` in autograder/checking/exercises/ch08_detach.py): each must fail everywhere too."""
 WRONG = {
     # detached the wrong tensor: x instead of y, so the gradient is 2x · x, not x · x
     "ex1_predict_detach": """
@@ -82,8 +82,18 @@ def capped_exp(x):
 """,
 }
 
+WRONG_MISTAKE = {
+    'ex1_predict_detach': 'detaches x instead of y',
+    'ex2_still_in_graph': 'detaches y itself, so y.sum().backward() fails',
+    'ex3_predict_sharing': "'detach copies': a copy where a view was asked for",
+    'ex4_detach_numpy': 'torch.median in the graph: the gradient flows into the median',
+    'ex5_stop_gradient': 'no detach on the target',
+    'ex6_safe_edit': 'edits through detach() in place: y changes, and backward refuses',
+}
+
 MORE_WRONG = {
-    "ex1_predict_detach": ["""
+    'ex1_predict_detach': {
+        'no detach at all: 3x²': """
 predicted_x_grad = torch.tensor([0.0, 3.0, 12.0, 27.0])
 predicted_u_requires_grad = True
 
@@ -92,17 +102,20 @@ def constant_product_grad(x):
     y = x * x
     (y * x).sum().backward()
     return x.grad
-"""],
-    "ex2_still_in_graph": ["""
+""",
+    },
+    'ex2_still_in_graph': {
+        'no zero_() between the passes': """
 def both_grads(x):
     y = x * x
     (y.detach() * x).sum().backward()
     grad_z = x.grad.clone()
     y.sum().backward()
     return grad_z, x.grad.clone()
-"""],
-    "ex3_predict_sharing": [
-        """
+""",
+    },
+    'ex3_predict_sharing': {
+        'detach where a tracked copy was asked for': """
 predicted_y_changed = True
 predicted_u_is_leaf = False
 predicted_clone_changed = False
@@ -122,7 +135,7 @@ def untracked_copy(t):
     with torch.no_grad():
         return t.clone()
 """,
-        """
+        'clone without torch.no_grad() for the untracked copy': """
 predicted_y_changed = True
 predicted_u_is_leaf = True
 predicted_clone_changed = False
@@ -140,10 +153,10 @@ def tracked_copy(t):
 
 def untracked_copy(t):
     return t.clone()
-"""],
-    "ex4_detach_numpy": [
-        # forgot detach: .numpy() refuses tensors that require grad
-        """
+""",
+    },
+    'ex4_detach_numpy': {
+        't.numpy() on a tensor that requires grad': """
 def to_numpy(t):
     return t.numpy()
 
@@ -153,8 +166,7 @@ def median_spread_grad(x):
     ((x - m) ** 2).sum().backward()
     return x.grad
 """,
-        # right values, but a copy
-        """
+        'np.array(...) copies': """
 def to_numpy(t):
     return np.array(t.detach())
 
@@ -164,8 +176,7 @@ def median_spread_grad(x):
     ((x - m) ** 2).sum().backward()
     return x.grad
 """,
-        # the whole loss in numpy: no gradient reaches x
-        """
+        'the loss computed in numpy: no gradient reaches x': """
 def to_numpy(t):
     return t.detach().numpy()
 
@@ -175,16 +186,20 @@ def median_spread_grad(x):
     loss = torch.tensor(((a - np.median(a)) ** 2).sum(), requires_grad=True)
     loss.backward()
     return x.grad
-"""],
-    "ex5_stop_gradient": ["""
+""",
+    },
+    'ex5_stop_gradient': {
+        'detaches the prediction instead of the target': """
 def self_target_grad(w, x):
     pred = (w * x).detach()
     pred.requires_grad_()
     target = torch.tanh(3 * pred)
     ((pred - target.detach()) ** 2).mean().backward()
     return w.grad
-"""],
-    "ex6_safe_edit": ["""
+""",
+    },
+    'ex6_safe_edit': {
+        "edits y's memory after backward: x.grad right, y wrong": """
 predicted_backward_fails = True
 
 
@@ -194,5 +209,6 @@ def capped_exp(x):
     capped = y.detach()
     capped[capped > 2] = 2.0
     return y, capped
-"""],
+""",
+    },
 }

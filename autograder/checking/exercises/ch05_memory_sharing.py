@@ -15,25 +15,22 @@ from .. import checks as C
 from ..exercise import Learner, Rand, _Missing, exercise, step
 from ..failure import Hint
 from ..i18n import _
+from ..labels import part, predicted
+from ..layouts import shares
 
-MISTAKES = {
-    "ch05.flat_view": ["a copy (clone, torch.tensor, tolist)", "a view of the whole storage, ignoring where t starts"],
-    "ch05.who_shares": ["'torch.Tensor shares any float array'", "'torch.Tensor shares only float32', ignoring the default dtype"],
-    "ch05.object_identity": ["Z = X + Y rebinds the local name", "returns a copy of Z"],
-    "ch05.inplace": ["out-of-place ops (t.sub, t - m): t unchanged", "returns a new tensor"],
-    "ch05.shared_elements": ["compares untyped_storage().data_ptr() (from_numpy slices share, yet differ)",
-                             "mixes bytes and elements (forgets element_size)", "assumes 4-byte elements",
+MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
+    "ch05.flat_view": ["'a view is a copy': copies with .clone()",
+                       "copies through a Python list: torch.tensor(t.tolist())"],
+    "ch05.who_shares": ["'torch.Tensor shares only float32': ignores the default dtype",
+                        "'torch.Tensor shares any float array'"],
+    "ch05.object_identity": ["Z = X + Y rebinds the local name: the caller's Z is untouched", "returns a copy of Z"],
+    "ch05.inplace": ["out-of-place methods (sub, div): t unchanged", "t = (t - m) / s rebinds the local name"],
+    "ch05.shared_elements": ["compares untyped_storage().data_ptr(): from_numpy slices of one array share, yet are two storages",
+                             "counts bytes, not elements", "mixes bytes and elements in the range's end",
                              "compares first-element addresses only"],
-    "ch05.sgd_step": ["p = p - lr * g rebinds the loop variable", "replaces the list items instead of the tensors"],
+    "ch05.sgd_step": ["p = p - lr * g rebinds the loop variable",
+                      "replaces the list's items, not the tensors' values"],
 }
-
-
-def predicted(name: str, expr: str) -> str:
-    return _("{name}, your prediction of `{expr}`").format(name=name, expr=expr)
-
-
-def same_storage(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
 # ----------------------------------------------------------------------------- ex1
@@ -59,7 +56,7 @@ def flat_view(L: Learner, R: Rand, hidden: bool) -> None:
                 hint=Hint(_("b is a new header over a's data: which storage cell does b[1] write, and which does a[0, 1] read?")))
         C.value(L.get("predicted_same_shape"), a.shape == b.shape, predicted("predicted_same_shape", "a.shape == b.shape"),
                 hint=Hint(_("compare the headers: print a.shape and b.shape.")))
-        C.value(L.get("predicted_same_storage"), same_storage(a, b),
+        C.value(L.get("predicted_same_storage"), shares(a, b),
                 predicted("predicted_same_storage", "a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()"),
                 hint=Hint(_("does view ever copy the numbers?")))
         cases = [torch.arange(6.0).reshape(2, 3), torch.arange(24).reshape(2, 3, 4)[1]]
@@ -178,9 +175,9 @@ def object_identity(L: Learner, R: Rand, hidden: bool) -> None:
     for Z, X, Y in cases:
         what = _("add_into(Z, X, Y) for Z of shape {shape}").format(shape=tuple(Z.shape))
         res, Z_after, _x, _y = C.parts(L.call("add_into", Z, X, Y, inputs=True), what)
-        C.same_object(res, Z_after, True, _("{call}: the tensor it returns").format(call=what),
+        C.same_object(res, Z_after, True, part(what, _("the tensor it returns")),
                       hint=Hint(_("return the caller's Z itself, not a tensor made inside the function.")))
-        C.tensor(Z_after, X + Y, _("{call}: Z afterwards").format(call=what),
+        C.tensor(Z_after, X + Y, part(what, _("Z afterwards")),
                  hint=Hint(_("assigning to the name Z inside the function does not touch the caller's tensor."),
                            _("write into Z's memory: Z[:] = X + Y, or torch.add(X, Y, out=Z).")))
 
@@ -195,10 +192,10 @@ def inplace(L: Learner, R: Rand, hidden: bool) -> None:
     for t in cases:
         what = _("standardize_(t) for t of shape {shape}").format(shape=tuple(t.shape))
         res, t_after = C.parts(L.call("standardize_", t, inputs=True), what)
-        C.tensor(t_after, (t - t.mean()) / t.std(), _("{call}: t afterwards").format(call=what),
+        C.tensor(t_after, (t - t.mean()) / t.std(), part(what, _("t afterwards")),
                  hint=Hint(_("t itself must change: which methods change a tensor instead of returning a new one?"),
                            _("t.sub(...) makes a new tensor; t.sub_(...) (trailing underscore) changes t itself.")))
-        C.same_object(res, t_after, True, _("{call}: the tensor it returns").format(call=what),
+        C.same_object(res, t_after, True, part(what, _("the tensor it returns")),
                       hint=Hint(_("torch's own `_` methods return the tensor they changed.")))
 
 

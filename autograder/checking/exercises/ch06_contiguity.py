@@ -12,100 +12,30 @@ from .. import checks as C
 from ..exercise import Learner, Rand, _Missing, _Raised, exercise, step
 from ..failure import Hint
 from ..i18n import _
+from ..labels import predicted
+from .. import layouts as lay
+from ..layouts import COL_T, CUBE_T, PLAIN, ROW_SLICE, SEED_T, Layout
 from ..no_torch import call_without_torch
 
-MISTAKES = {
-    "ch06.strides": ["strides recomputed for the permuted shape (as if copied)", "calls torch instead of working it out"],
-    "ch06.storage_offset": ["forgets storage_offset()", "assumes a contiguous layout (ignores the strides)"],
-    "ch06.is_contiguous": ["'strides never increase' (accepts x[:, :2] and x[:, ::2])", "compares every stride, size-1 dims too",
-                           "checks only that the last stride is 1"],
-    "ch06.view_or_reshape": ["hides view's error behind a copy", "raises its own error where view works (non-contiguous, yet viewable)",
+MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
+    "ch06.strides": ["strides recomputed for the permuted shape, as if it were copied",
+                     "asks torch instead of working it out"],
+    "ch06.storage_offset": ["forgets storage_offset()",
+                            "assumes the contiguous layout of t's shape (ignores the strides)"],
+    "ch06.is_contiguous": ["'strides never increase': accepts x[:, :2] and x[:, ::2]",
+                           "compares every stride, size-1 dims too", "checks only that the last stride is 1"],
+    "ch06.view_or_reshape": ["hides view's error behind reshape's copy",
+                             "raises its own error where view works (non-contiguous, yet viewable)",
                              "flatten_any always copies"],
-    "ch06.reassign": ["calls t.contiguous() without keeping the result"],
-    "ch06.copy_when_needed": ["always copies (a new object even for a contiguous t)", "clone() keeps a transpose's strides"],
-    "ch06.stride_puzzles": ["window strides (1, 1) whatever t's stride", "storage offset 0 for a slice that starts later",
-                            "a copy (stack of slices, unfold().clone()) instead of a view"],
+    "ch06.reassign": ["calls t.contiguous() without keeping the result", "copies every time, even a contiguous t"],
+    "ch06.copy_when_needed": ["always copies: a new object even for a contiguous t",
+                              "clone() keeps a transpose's strides",
+                              "calls contiguous(), which the exercise asks to build",
+                              "calls reshape, which the exercise rules out"],
+    "ch06.stride_puzzles": ["window strides (1, 1) whatever t's stride",
+                            "storage offset 0 for a slice that starts later",
+                            "a copy of the windows (torch.stack), not a view"],
 }
-
-Layout = tuple[tuple[int, ...], list]  # (base shape, ops): how to build a view from a fresh tensor
-
-
-def _apply(base: torch.Tensor, ops: list) -> torch.Tensor:
-    """Replay layout ops on ``base``: ("slice", [(start, stop, step), ...]) or ("permute", dims)."""
-    t = base
-    for op, arg in ops:
-        t = t[tuple(slice(*s) for s in arg)] if op == "slice" else t.permute(*arg)
-    return t
-
-
-def _dims(R: Rand, n: int) -> tuple[int, ...]:
-    """A transpose (two dims swapped) half the time, otherwise any permutation."""
-    dims = list(range(n))
-    if n >= 2 and R.int(0, 1):
-        i, j = R.int(0, n - 1), R.int(0, n - 1)
-        dims[i], dims[j] = dims[j], dims[i]
-        return tuple(dims)
-    return tuple(int(d) for d in R.np.permutation(n))
-
-
-def _slices(R: Rand, shape: tuple[int, ...]) -> list:
-    """Non-empty slices with random starts (so the view has a storage offset) and steps 1 or 2."""
-    out = []
-    for size in shape:
-        start = R.int(0, max(size - 2, 0))  # keep at least two elements where the size allows
-        out.append((start, R.int(min(start + 2, size), size), R.choice([1, 1, 2])))
-    return out
-
-
-def _random_layout(R: Rand, slices: bool) -> Layout:
-    shape = R.shape(2, 4, 4)
-    ops: list = []
-    if slices and R.int(0, 2):
-        ops.append(("slice", _slices(R, shape)))
-    ops.append(("permute", _dims(R, len(shape))))
-    return shape, ops
-
-
-def _view(R: Rand, layout: Layout) -> torch.Tensor:
-    shape, ops = layout
-    return _apply(R.randn(*shape), ops)
-
-
-def _describe(layout: Layout) -> str:
-    shape, ops = layout
-    text = f"torch.randn{shape}"
-    for op, arg in ops:
-        if op == "slice":
-            text += "[" + ", ".join(f"{a}:{b}" + (f":{c}" if c != 1 else "") for a, b, c in arg) + "]"
-        else:
-            text += f".permute{tuple(arg)}"
-    return text
-
-
-def _shares(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
-
-
-def _shuffled(R: Rand, items: list) -> list:
-    return [items[i] for i in R.np.permutation(len(items))]
-
-
-# The seed's tensors and the text's examples, as layouts (so visible and hidden cases share one path).
-SEED_T: Layout = ((2, 3), [("permute", (1, 0))])
-PLAIN: Layout = ((2, 3), [])
-CUBE_T: Layout = ((2, 3, 4), [("permute", (2, 0, 1))])
-ROW_SLICE: Layout = ((3, 4), [("slice", [(1, 3, 1), (0, 4, 1)])])
-COL_T: Layout = ((1, 3), [("permute", (1, 0))])
-
-
-def _exposing(R: Rand) -> list[Layout]:
-    """Layouts every hidden draw holds: a column slice and a stepped slice (non-increasing strides, yet not
-    contiguous), a transposed size-1 dim (contiguous whatever its stride), a transpose, a plain tensor."""
-    r, c = R.int(2, 4), R.int(3, 5)
-    return [((r, c), [("slice", [(0, r, 1), (0, R.int(1, c - 1), 1)])]),
-            ((r, 2 * c), [("slice", [(0, r, 1), (R.int(0, 1), 2 * c, 2)])]),
-            ((1, c), [("permute", (1, 0))]), ((r, c), [("permute", (1, 0))]), ((r, c), [])]
-
 
 # ----------------------------------------------------------------------------- ex1
 
@@ -114,16 +44,16 @@ def _exposing(R: Rand) -> list[Layout]:
 def strides(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         x = torch.arange(12).reshape(3, 4)
-        C.value(L.get("predicted_stride"), x.stride(), _("predicted_stride, your prediction of `x.stride()`"),
+        C.value(L.get("predicted_stride"), x.stride(), predicted("predicted_stride", "x.stride()"),
                 hint=Hint(_("how many storage cells apart are x[0, 0] and x[0, 1]? And x[0, 0] and x[1, 0]?")))
-        C.value(L.get("predicted_t_stride"), x.t().stride(), _("predicted_t_stride, your prediction of `x.t().stride()`"),
+        C.value(L.get("predicted_t_stride"), x.t().stride(), predicted("predicted_t_stride", "x.t().stride()"),
                 hint=Hint(_("t() copies nothing: what happens to the sizes and the strides of x, over the same storage?")))
         cases = [((3, 4), (1, 0)), ((2, 3, 4), (0, 1, 2)), ((2, 3, 4), (2, 0, 1)), ((2, 1, 3), (1, 0, 2))]
     else:  # always a permutation of distinct sizes, where recomputing for the new shape gives other strides
         cases = [((R.int(2, 3), R.int(4, 5), R.int(6, 7)), (2, 0, 1))]
         for _i in range(9):
             shape = R.shape(1, 4, 5)
-            cases.append((shape, _dims(R, len(shape))))
+            cases.append((shape, lay.dims(R, len(shape))))
     for shape, dims in cases:
         C.value(L.run(call_without_torch, "permuted_stride", (shape, dims), {}), tuple(torch.zeros(shape).permute(*dims).stride()),
                 f"permuted_stride({shape}, {dims})",
@@ -139,22 +69,22 @@ def strides(L: Learner, R: Rand, hidden: bool) -> None:
 def storage_offset(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         C.value(L.get("predicted_offset"), torch.arange(12).reshape(3, 4)[1:, 2:].storage_offset(),
-                _("predicted_offset, your prediction of `torch.arange(12).reshape(3, 4)[1:, 2:].storage_offset()`"),
+                predicted("predicted_offset", "torch.arange(12).reshape(3, 4)[1:, 2:].storage_offset()"),
                 hint=Hint(_("the view starts at element [1, 2] of the 3×4 grid: how many cells come before it in storage?")))
         cases = [(ROW_SLICE, (0, 1)), (SEED_T, (2, 1)), (((3, 4), [("slice", [(1, 3, 1), (2, 4, 1)])]), (1, 0)),
                  (((4, 5), [("slice", [(1, 4, 2), (0, 5, 2)]), ("permute", (1, 0))]), (2, 1))]
     else:  # always a sliced view with an offset and a transpose with a non-zero index in its first dim
         cases = [(((4, 5), [("slice", [(1, 4, 1), (R.int(1, 2), 5, 1)])]), (1, 1)), (((R.int(2, 4), 3), [("permute", (1, 0))]), (1, 1))]
         for _i in range(8):
-            layout = _random_layout(R, slices=True)
-            shape = _apply(torch.empty(layout[0]), layout[1]).shape
+            layout = lay.random_layout(R, slices=True)
+            shape = lay.apply(torch.empty(layout[0]), layout[1]).shape
             cases.append((layout, tuple(R.int(0, s - 1) for s in shape)))
     for layout, idx in cases:
         shape, ops = layout
-        t = _view(R, layout)
+        t = lay.view(R, layout)
         # The same layout over a storage that holds 0, 1, 2, ...: the element IS its storage position.
-        want = _apply(torch.arange(int(torch.Size(shape).numel())).reshape(shape), ops)[idx].item()
-        C.value(L.call("storage_index", t, idx), want, f"storage_index(t, {idx}) for t = {_describe(layout)}",
+        want = lay.apply(torch.arange(int(torch.Size(shape).numel())).reshape(shape), ops)[idx].item()
+        C.value(L.call("storage_index", t, idx), want, f"storage_index(t, {idx}) for t = {lay.describe(layout)}",
                 hint=Hint(_("where does t's walk start, and how far does one step along each dimension move?"),
                           _("start at t.storage_offset(), then add index * stride for every dimension.")))
 
@@ -168,11 +98,11 @@ def is_contiguous(L: Learner, R: Rand, hidden: bool) -> None:
         layouts = [PLAIN, SEED_T, CUBE_T, ROW_SLICE, COL_T, ((3, 4), [("slice", [(0, 3, 1), (0, 4, 2)])]),
                    ((3, 4), [("slice", [(0, 3, 1), (0, 2, 1)])])]
     else:
-        layouts = _shuffled(R, _exposing(R) + [_random_layout(R, slices=True) for _i in range(8)])
+        layouts = lay.shuffled(R, lay.exposing(R) + [lay.random_layout(R, slices=True) for _i in range(8)])
     for layout in layouts:
-        t = _view(R, layout)
+        t = lay.view(R, layout)
         C.flag(L.call("is_contiguous_layout", tuple(t.shape), tuple(t.stride())), t.is_contiguous(),
-               f"is_contiguous_layout({tuple(t.shape)}, {tuple(t.stride())}), the layout of {_describe(layout)}",
+               f"is_contiguous_layout({tuple(t.shape)}, {tuple(t.stride())}), the layout of {lay.describe(layout)}",
                hint=Hint(_("read the tensor row by row: does each step land on the very next storage cell? Which dims are never stepped along?"),
                          _("walk the dims from the last: each stride must equal the product of the sizes to its right; "
                            "a dim of size 1 is never stepped along, so its stride does not matter.")))
@@ -187,11 +117,11 @@ def view_or_reshape(L: Learner, R: Rand, hidden: bool) -> None:
         layouts = [SEED_T, PLAIN, CUBE_T, ((2, 12), [("slice", [(0, 2, 1), (0, 12, 2)])])]
     else:  # always a transpose (no view exists) and a stepped slice (not contiguous, yet flat-viewable)
         r, c = R.int(2, 4), R.int(2, 4)
-        layouts = _shuffled(R, [((r, c), [("permute", (1, 0))]), ((r, 2 * c), [("slice", [(0, r, 1), (0, 2 * c, 2)])])]
-                            + [_random_layout(R, slices=R.int(0, 1) == 1) for _i in range(6)])
+        layouts = lay.shuffled(R, [((r, c), [("permute", (1, 0))]), ((r, 2 * c), [("slice", [(0, r, 1), (0, 2 * c, 2)])])]
+                            + [lay.random_layout(R, slices=R.int(0, 1) == 1) for _i in range(6)])
     for layout in layouts:
-        t = _view(R, layout)
-        what = _("flatten_view(t) for t = {t}").format(t=_describe(layout))
+        t = lay.view(R, layout)
+        what = _("flatten_view(t) for t = {t}").format(t=lay.describe(layout))
         want = C.outcome(lambda: t.view(-1))
         got, t_after = C.parts(L.call("flatten_view", t, inputs=True), what)
         if want.kind == "exception":
@@ -201,10 +131,10 @@ def view_or_reshape(L: Learner, R: Rand, hidden: bool) -> None:
             C.tensor(got, want, what, hint=Hint(_("a flat view has t's elements in row-by-row order, in one dimension.")))
             C.shares_memory(got, t_after, True, what, hint=Hint(_("a view shares t's storage: did something copy?")))
         r = t.reshape(-1)
-        what = _("flatten_any(t) for t = {t}").format(t=_describe(layout))
+        what = _("flatten_any(t) for t = {t}").format(t=lay.describe(layout))
         got, t_after = C.parts(L.call("flatten_any", t, inputs=True), what)
         C.tensor(got, r, what, hint=Hint(_("it must work for every layout, and give t's elements in row-by-row order.")))
-        C.shares_memory(got, t_after, _shares(r, t), what,
+        C.shares_memory(got, t_after, lay.shares(r, t), what,
                         hint=Hint(_("copy only when no view exists: which method views when it can and copies when it must?"),
                                   _("t.reshape(-1) returns a view when it can and copies only when it must.")))
 
@@ -232,20 +162,20 @@ def _seed_cells(R: Rand) -> dict[str, tuple[str, bool]]:
 def reassign(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         for name, (expr, want) in _seed_cells(R).items():
-            C.flag(L.get(name), want, _("{name}, your prediction of `{expr}`").format(name=name, expr=expr),
+            C.flag(L.get(name), want, predicted(name, expr),
                    hint=Hint(_("contiguous() returns a tensor: is it a copy, or the very tensor you called it on? When?")))
         layouts = [SEED_T, CUBE_T, PLAIN]
     else:  # always a layout view(-1) cannot flatten (the forgotten result shows) and a contiguous one (no copy then)
-        layouts = _shuffled(R, [((R.int(2, 4), R.int(2, 4)), [("permute", (1, 0))]), (R.shape(1, 3, 4), [])]
-                            + [_random_layout(R, slices=False) for _i in range(6)])
+        layouts = lay.shuffled(R, [((R.int(2, 4), R.int(2, 4)), [("permute", (1, 0))]), (R.shape(1, 3, 4), [])]
+                            + [lay.random_layout(R, slices=False) for _i in range(6)])
     for layout in layouts:
-        t = _view(R, layout)
+        t = lay.view(R, layout)
         want = t.contiguous().view(-1)
-        what = _("contiguous_flat(t) for t = {t}").format(t=_describe(layout))
+        what = _("contiguous_flat(t) for t = {t}").format(t=lay.describe(layout))
         got, t_after = C.parts(L.call("contiguous_flat", t, inputs=True), what)
         C.tensor(got, want, what, hint=Hint(_("does the line that calls contiguous() change t? What does it return?"),
                                             _("t.contiguous() does not change t, it returns a tensor: keep it (t = t.contiguous()), then view.")))
-        C.shares_memory(got, t_after, _shares(want, t), what,
+        C.shares_memory(got, t_after, lay.shares(want, t), what,
                         hint=Hint(_("contiguous() copies only a non-contiguous t; view(-1) then shares with whatever it got.")))
 
 
@@ -293,11 +223,11 @@ def copy_when_needed(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         layouts = [SEED_T, PLAIN, ROW_SLICE, CUBE_T, COL_T]
     else:  # always a contiguous tensor (returned as it is) and a transpose (copied, with new strides)
-        layouts = _shuffled(R, _exposing(R) + [_random_layout(R, slices=True) for _i in range(6)])
+        layouts = lay.shuffled(R, lay.exposing(R) + [lay.random_layout(R, slices=True) for _i in range(6)])
     for layout in layouts:
-        t = _view(R, layout)
+        t = lay.view(R, layout)
         c = t.contiguous()
-        what = _("my_contiguous(t) for t = {t}").format(t=_describe(layout))
+        what = _("my_contiguous(t) for t = {t}").format(t=lay.describe(layout))
         # (result, t): identity and sharing are judged together
         got, t_after = C.parts(L.run(call_without_contiguous, "my_contiguous", t), what)
         C.tensor(got, c, what, hint=Hint(_("same values and dtype as t, in t's shape.")))
@@ -306,7 +236,7 @@ def copy_when_needed(L: Learner, R: Rand, hidden: bool) -> None:
         C.same_object(got, t_after, c is t, what,
                       hint=Hint(_("what does contiguous() return for a tensor that is contiguous already?"),
                                 _("return t itself when t.is_contiguous(), and a new tensor otherwise.")))
-        C.shares_memory(got, t_after, _shares(c, t), what,
+        C.shares_memory(got, t_after, lay.shares(c, t), what,
                         hint=Hint(_("copy only when the layout forces it.")))
 
 

@@ -17,27 +17,22 @@ from ..exercise import Learner, Rand, _Missing, exercise, step
 from ..failure import Hint
 from ..grads import autograd, call_without_autograd, leaf, random_leaf as random_x
 from ..i18n import _
+from ..labels import of_shape, part, predicted
 
-MISTAKES = {
-    "ch07.trainable": ["no dtype: all-int values give int64, which cannot require grad", "an op after requires_grad (a non-leaf)"],
-    "ch07.non_scalar": ["backward() on a non-scalar", "catches torch's error"],
-    "ch07.vjp": ["ignores v (the gradient of y.sum())", "computes A.T @ v by hand: x.grad never filled"],
-    "ch07.seed_function": ["product rule half done", "autograd inside the by-hand function"],
-    "ch07.predict_dot": ["a leaf used twice counted once (x instead of 2x)", "a dropped term"],
-    "ch07.accumulate": ["no zero_() between passes (4x + 1)", "no clone(): g1 is x.grad itself, zeroed later"],
+MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
+    "ch07.trainable": ["no dtype: all-int values give int64, which cannot require grad",
+                       "an op after requires_grad makes a non-leaf"],
+    "ch07.non_scalar": ["backward() with no argument on a non-scalar"],
+    "ch07.vjp": ["ignores v: the gradient of y.sum()", "A.T @ v by hand: x.grad never filled"],
+    "ch07.seed_function": ["the product rule half done", "autograd inside the by-hand function"],
+    "ch07.predict_dot": ["a leaf used twice, counted once", "the dot(x, x) term dropped"],
+    "ch07.accumulate": ["no zero_() between the passes: 4x + 1",
+                        "no clone(): g1 is x.grad itself, zeroed and refilled"],
     "ch07.retain_grad": ["no retain_grad(): y.grad stays None", "returns a detached y"],
-    "ch07.backward_twice": ["always retain_graph=True", "catches torch's error"],
-    "ch07.no_grad": ["w = w - lr * w.grad (a new tensor, not the leaf)", "no zero_() after the step"],
-    "ch07.parameter": ["a plain tensor with requires_grad=True: not registered with the module"],
+    "ch07.backward_twice": ["'backward can always run twice': retain_graph=True always", "catches torch's error"],
+    "ch07.no_grad": ["w = w - lr * w.grad: a new tensor, not the leaf", "no zero_() after the step"],
+    "ch07.parameter": ["a plain tensor with requires_grad=True: never registered with the module"],
 }
-
-
-def predicted(name: str, expr: str) -> str:
-    return _("{name}, your prediction of `{expr}`").format(name=name, expr=expr)
-
-
-def _x(x: torch.Tensor) -> str:
-    return _("x of shape {shape}").format(shape=tuple(x.shape))
 
 
 # ----------------------------------------------------------------------------- ex1
@@ -104,20 +99,20 @@ def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
         xs = [R.randn(*R.shape(1, 3, 3), requires_grad=True) for _i in range(6)] + [R.randn(1, 1, requires_grad=True),
                                                                                      R.randn(2, 3, requires_grad=True)]
     for x in xs:
-        what = _("square_backward(x, None) for {x}").format(x=_x(x))
+        what = _("square_backward(x, None) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("square_backward", x, None, inputs=True), what)
         C.same_outcome(got[0], C.outcome(_square_backward, leaf(x), None), what,
                        hint=Hint(_("call y.backward(gradient) exactly as given: torch decides whether None is allowed.")))
         want = autograd(lambda t: (t ** 2).sum(), x)[0]
-        what = _("square_backward(x, torch.ones_like(x)) for {x}").format(x=_x(x))
+        what = _("square_backward(x, torch.ones_like(x)) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("square_backward", x, torch.ones_like(x), inputs=True), what)
         C.tensor(got[0], want, what, hint=Hint(_("y.backward(gradient) fills x.grad: return it.")))
-        C.grad(got[1], want, _("{call}, the leaf x").format(call=what))
-        what = _("grad_with_sum(x) for {x}").format(x=_x(x))
+        C.grad(got[1], want, part(what, _("the leaf x")))
+        what = _("grad_with_sum(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("grad_with_sum", x, inputs=True), what)
         C.tensor(got[0], want, what, hint=Hint(_("backward() with no argument needs a one-element result: what makes one from x ** 2?"),
                                               _("(x ** 2).sum() is a scalar: call .backward() on it, return x.grad.")))
-        C.grad(got[1], want, _("{call}, the leaf x").format(call=what))
+        C.grad(got[1], want, part(what, _("the leaf x")))
 
 
 # ----------------------------------------------------------------------------- ex3
@@ -140,7 +135,7 @@ def vjp(L: Learner, R: Rand, hidden: bool) -> None:
         got = C.parts(L.call("vjp", A, x, v, inputs=True), what)
         C.tensor(got[0], want, what, hint=Hint(_("each output y[i] is weighted by v[i]: where does v go in the backward call?"),
                                               _("y = A @ x; y.backward(v); return x.grad.")))
-        C.grad(got[2], want, _("{call}, the leaf x").format(call=what),
+        C.grad(got[2], want, part(what, _("the leaf x")),
                hint=Hint(_("the gradient must come from your own backward call, into x.grad.")))
 
 
@@ -160,13 +155,13 @@ def seed_function(L: Learner, R: Rand, hidden: bool) -> None:
     for shape in shapes:
         x = (R.rand(*shape) if not hidden else R.randn(*shape)).requires_grad_(True)
         want = autograd(lambda t: seed_f(t).sum(), x)[0]
-        what = _("fprime_autograd(x) for {x}").format(x=_x(x))
+        what = _("fprime_autograd(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("fprime_autograd", x, inputs=True), what)
         C.tensor(got[0], want, what, hint=Hint(_("f(x) has the shape of x, not one element: what does its backward need?"),
                                               _("y = x ** 2 * torch.exp(x); y.backward(torch.ones_like(x)); return x.grad.")))
-        C.grad(got[1], want, _("{call}, the leaf x").format(call=what))
+        C.grad(got[1], want, part(what, _("the leaf x")))
         C.tensor(L.run(call_without_autograd, "fprime_by_hand", (x.detach(),)), want,
-                 _("fprime_by_hand(x) for {x}").format(x=_x(x)), rtol=1e-5,
+                 _("fprime_by_hand(x) for {x}").format(x=of_shape("x", x)), rtol=1e-5,
                  hint=Hint(_("f is a product of x² and eˣ: the product rule gives two terms. ") + BY_HAND.format(name="fprime_by_hand"),
                            _("(u·v)' = u'·v + u·v', with u = x², v = eˣ.")))
 
@@ -215,7 +210,7 @@ def accumulate(L: Learner, R: Rand, hidden: bool) -> None:
                 hint=Hint(_("does the second backward start from an empty x.grad? And is g1 still what it was after the second pass?"),
                           _("gradients add up in x.grad: call x.grad.zero_() between the two backward passes, "
                             "and keep a .clone() of the first (zero_() changes that very tensor).")))
-        C.grad(got[1], g2, _("{call}, the leaf x after both passes").format(call=what))
+        C.grad(got[1], g2, part(what, _("the leaf x after both passes")))
 
 
 # ----------------------------------------------------------------------------- ex7
@@ -238,14 +233,14 @@ def retain_grad(L: Learner, R: Rand, hidden: bool) -> None:
         xe = leaf(x)
         ye = xe.exp()
         gy, gx = torch.autograd.grad((ye * ye).sum(), [ye, xe])
-        what = _("intermediate(x) for {x}").format(x=_x(x))
+        what = _("intermediate(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("intermediate", x, inputs=True), what)
-        returned = _("{call}, the returned y").format(call=what)
+        returned = part(what, _("the returned y"))
         C.tensor(got[0], ye, returned, hint=Hint(_("return y = x.exp() itself.")))
         C.meta(got[0], "is_leaf", False, returned, hint=Hint(_("return the y of the graph, not a detached copy.")))
         C.grad(got[0], gy, returned, hint=Hint(_("y is not a leaf: what must you ask of it, and when, for backward to fill y.grad?"),
                                                _("call y.retain_grad() before backward.")))
-        C.grad(got[1], gx, _("{call}, the leaf x").format(call=what))
+        C.grad(got[1], gx, part(what, _("the leaf x")))
 
 
 # ----------------------------------------------------------------------------- ex8
@@ -283,12 +278,12 @@ def backward_twice(L: Learner, R: Rand, hidden: bool) -> None:
         for retain in (True, False):
             xe = leaf(x)
             want = C.outcome(_backward_twice, xe, retain)
-            what = _("backward_twice(x, retain={retain}) for {x}").format(retain=retain, x=_x(x))
+            what = _("backward_twice(x, retain={retain}) for {x}").format(retain=retain, x=of_shape("x", x))
             got = C.parts(L.call("backward_twice", x, retain, inputs=True), what)
             C.same_outcome(got[0], want, what,
                            hint=Hint(_("pass retain exactly as given; where torch raises, your function must raise the same error."),
                                      _("x * x saves x for its backward; the first backward frees it unless retain_graph=True.")))
-            C.grad(got[1], freeze(xe), _("{call}, the leaf x").format(call=what), hint=Hint(_("the two passes add up in x.grad.")))
+            C.grad(got[1], freeze(xe), part(what, _("the leaf x")), hint=Hint(_("the two passes add up in x.grad.")))
 
 
 # ----------------------------------------------------------------------------- ex9
@@ -331,7 +326,7 @@ def no_grad(L: Learner, R: Rand, hidden: bool) -> None:
         got = C.parts(L.call("forward_numpy", w, x, inputs=True), what)
         C.value(got[0], want, what, hint=Hint(_(".numpy() refuses a result that requires grad: where can you compute w * x so that it does not?"),
                                              _("compute w * x inside `with torch.no_grad():`; the result then does not require grad and .numpy() works.")))
-        C.grad(got[1], None, _("{call}, the leaf w").format(call=what), hint=Hint(_("no backward here: w.grad stays None.")))
+        C.grad(got[1], None, part(what, _("the leaf w")), hint=Hint(_("no backward here: w.grad stays None.")))
 
 
 # ----------------------------------------------------------------------------- ex10

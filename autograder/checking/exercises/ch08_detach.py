@@ -13,33 +13,26 @@ from ..exercise import Learner, Rand, exercise
 from ..failure import Hint
 from ..grads import autograd, leaf, random_leaf as random_x
 from ..i18n import _
+from ..labels import of_shape, part, predicted
+from ..layouts import shares
 
-MISTAKES = {
-    "ch08.predict_detach": ["detaches x instead of y (2x·x)", "no detach at all (3x²)"],
+MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
+    "ch08.predict_detach": ["detaches x instead of y", "no detach at all: 3x²"],
     "ch08.still_in_graph": ["detaches y itself, so y.sum().backward() fails", "no zero_() between the passes"],
-    "ch08.predict_sharing": ["a copy where a view was asked for", "detach where a tracked copy was asked for",
+    "ch08.predict_sharing": ["'detach copies': a copy where a view was asked for",
+                             "detach where a tracked copy was asked for",
                              "clone without torch.no_grad() for the untracked copy"],
-    "ch08.detach_numpy": ["t.numpy() on a tensor that requires grad", "np.array(...) copies",
-                          "the loss computed in numpy (no gradient reaches x)", "torch.median in the graph (a different gradient)"],
-    "ch08.stop_gradient": ["no detach on the target", "detaches the prediction instead"],
-    "ch08.safe_edit": ["edits through detach() in place (y changes, backward refuses)"],
+    "ch08.detach_numpy": ["torch.median in the graph: the gradient flows into the median",
+                          "t.numpy() on a tensor that requires grad", "np.array(...) copies",
+                          "the loss computed in numpy: no gradient reaches x"],
+    "ch08.stop_gradient": ["no detach on the target", "detaches the prediction instead of the target"],
+    "ch08.safe_edit": ["edits through detach() in place: y changes, and backward refuses",
+                       "edits y's memory after backward: x.grad right, y wrong"],
 }
-
-
-def predicted(name: str, expr: str) -> str:
-    return _("{name}, your prediction of `{expr}`").format(name=name, expr=expr)
-
-
-def _same_storage(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
 def _seed_x(R: Rand, hidden: bool) -> list[torch.Tensor]:
     return [torch.arange(4.0, requires_grad=True)] if not hidden else [random_x(R) for _i in range(4)]
-
-
-def _x(x: torch.Tensor) -> str:
-    return _("x of shape {shape}").format(shape=tuple(x.shape))
 
 
 # ----------------------------------------------------------------------------- ex1
@@ -58,11 +51,11 @@ def predict_detach(L: Learner, R: Rand, hidden: bool) -> None:
                hint=Hint(_("is u part of the graph?")))
     for x in _seed_x(R, hidden):
         want = autograd(lambda t: ((t * t).detach() * t).sum(), x)[0]
-        what = _("constant_product_grad(x) for {x}").format(x=_x(x))
+        what = _("constant_product_grad(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("constant_product_grad", x, inputs=True), what)
         C.tensor(got[0], want, what, hint=Hint(_("which factor is the constant: y = x * x, or x? Only the other one carries a gradient."),
                                               _("u = y.detach(); z = u * x; z.sum().backward(); return x.grad.")))
-        C.grad(got[1], want, _("{call}, the leaf x").format(call=what))
+        C.grad(got[1], want, part(what, _("the leaf x")))
 
 
 # ----------------------------------------------------------------------------- ex2
@@ -83,12 +76,12 @@ def still_in_graph(L: Learner, R: Rand, hidden: bool) -> None:
     for x in _seed_x(R, hidden):
         xe = leaf(x)
         want = _both_grads(xe)
-        what = _("both_grads(x) for {x}").format(x=_x(x))
+        what = _("both_grads(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("both_grads", x, inputs=True), what)
         C.items(got[0], want, ["grad_z", "grad_y"], what,
                 hint=Hint(_("detach makes a new tensor u: is y itself still in the graph? And what is in x.grad before the second pass?"),
                           _("u = y.detach() leaves y in the graph: y.sum().backward() still gives 2 * x. Zero x.grad in between.")))
-        C.grad(got[1], xe.grad, _("{call}, the leaf x after both passes").format(call=what))
+        C.grad(got[1], xe.grad, part(what, _("the leaf x after both passes")))
 
 
 # ----------------------------------------------------------------------------- ex3
@@ -143,7 +136,7 @@ def predict_sharing(L: Learner, R: Rand, hidden: bool) -> None:
             what = _("{name}(t) for t of shape {shape}").format(name=name, shape=tuple(t.shape))
             got = C.parts(L.call(name, t, inputs=True), what)
             C.tensor(got[0], ref, what, hint=_HINTS[name])
-            C.shares_memory(got[0], got[1], _same_storage(ref, te), what, hint=_HINTS[name])
+            C.shares_memory(got[0], got[1], shares(ref, te), what, hint=_HINTS[name])
             C.meta(got[0], "requires_grad", ref.requires_grad, what, hint=_HINTS[name])
             C.meta(got[0], "is_leaf", ref.is_leaf, what, hint=_HINTS[name])
 
@@ -178,7 +171,7 @@ def detach_numpy(L: Learner, R: Rand, hidden: bool) -> None:
         spread = Hint(_("numpy may only compute m, and m must be a constant for autograd; the loss itself must be built from x in torch."),
                       _("m = float(np.median(x.detach().numpy())); ((x - m) ** 2).sum().backward(); return x.grad."))
         C.tensor(got[0], want, what, hint=spread)
-        C.grad(got[1], want, _("{call}, the leaf x").format(call=what), hint=spread)
+        C.grad(got[1], want, part(what, _("the leaf x")), hint=spread)
 
 
 # ----------------------------------------------------------------------------- ex5
@@ -205,7 +198,7 @@ def stop_gradient(L: Learner, R: Rand, hidden: bool) -> None:
         got = C.parts(L.call("self_target_grad", w, x, inputs=True), what)
         C.tensor(got[0], want, what, hint=Hint(_("which of pred and target must the gradient not flow through?"),
                                               _("the target must be a constant: torch.tanh(3 * pred).detach(); detach the target, not pred.")))
-        C.grad(got[1], want, _("{call}, the leaf w").format(call=what))
+        C.grad(got[1], want, part(what, _("the leaf w")))
 
 
 # ----------------------------------------------------------------------------- ex6
@@ -232,10 +225,10 @@ def safe_edit(L: Learner, R: Rand, hidden: bool) -> None:
         ye = xe.exp()
         capped = ye.detach().clamp(max=2.0)
         ye.sum().backward()
-        what = _("capped_exp(x) for {x}").format(x=_x(x))
+        what = _("capped_exp(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("capped_exp", x, inputs=True), what)
         C.items(got[0], (ye, capped), ["y", "capped"], what,
                 hint=Hint(_("y.detach() shares y's memory: where did your edit land?"),
                           _("edit a copy: y.detach().clone() (or an out-of-place clamp); an in-place edit through "
                             "y.detach() changes y too.")))
-        C.grad(got[1], xe.grad, _("{call}, the leaf x").format(call=what), hint=Hint(_("call y.sum().backward(): x.grad is exp(x).")))
+        C.grad(got[1], xe.grad, part(what, _("the leaf x")), hint=Hint(_("call y.sum().backward(): x.grad is exp(x).")))
