@@ -107,7 +107,7 @@ def test_the_trusted_judge_agrees_on_replayed_answers(ch, gid):
 
 @pytest.mark.parametrize("ch,gid", CASES)
 def test_a_blank_answer_fails_with_a_lesson_not_a_crash(ch, gid):
-    ns, name = namespace(ch, {gid: released_stubs(ch)[gid]}), exercise_name(ch, gid)
+    ns, name = namespace(ch, {gid: released_stubs(ch)[gid]}, broken=[]), exercise_name(ch, gid)
     for hidden in (False, True):
         # anything but CheckFailure escapes and fails this test: a traceback where a lesson belongs
         with pytest.raises(CheckFailure) as failure:

@@ -52,9 +52,9 @@ def test_a_failing_check_keeps_its_label_template_hint_and_message_and_stops_the
     verdicts: list[dict] = []
     passed, outputs, _ = J.judge_cell(CELL, taped(ns, CELL), HIDDEN_SEED, verdicts=verdicts)
     assert not passed
-    hint = want.hint if want.hint is None else str(getattr(want.hint, "pointer", want.hint))
+    hint = None if want.hint is None else want.hint.pointer
     assert verdicts == [{"exercise": NAME, "hidden": False, "passed": False, "label": want.what,
-                         "template": getattr(want, "template", None) or want.problem, "hint": hint, "message": str(want)}]
+                         "template": want.template, "hint": hint, "message": str(want)}]
     assert outputs[-1]["evalue"] == str(want)  # the learner's feedback says what the verdict keeps
 
 

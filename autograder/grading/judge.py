@@ -102,9 +102,8 @@ def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, templa
     report groups failures by what went wrong, never by the numbers in the message."""
     out = {"exercise": name, "hidden": hidden, "passed": failure is None and message is None}
     if failure is not None:
-        hint = failure.hint
-        out.update(label=failure.what, template=getattr(failure, "template", None) or failure.problem,
-                   hint=None if hint is None else str(getattr(hint, "pointer", hint)), message=str(failure))
+        out.update(label=failure.what, template=failure.template, message=str(failure),
+                   hint=None if failure.hint is None else str(failure.hint.pointer))
     elif message is not None:
         out.update(label=f"{name}{' (hidden tests)' if hidden else ''}", template=template, message=message)
     return out
