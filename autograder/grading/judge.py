@@ -26,7 +26,7 @@ Check = tuple[str, bool]
 NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"
 UNREADABLE = "forged-tape: the recorded answers are unreadable"
 NOT_THIS_CELLS = "forged-tape: the recorded answers are not this cell's"
-UNJUDGEABLE = "the recorded answers could not be judged"
+UNJUDGEABLE = "judge-crash: the grader could not judge these answers; an instructor will look"
 MISMATCH = "the recorded answers do not match this test"
 
 
@@ -102,9 +102,8 @@ def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, templa
     report groups failures by what went wrong, never by the numbers in the message."""
     out = {"exercise": name, "hidden": hidden, "passed": failure is None and message is None}
     if failure is not None:
-        hint = failure.hint
-        out.update(label=failure.what, template=getattr(failure, "template", None) or failure.problem,
-                   hint=None if hint is None else str(getattr(hint, "pointer", hint)), message=str(failure))
+        out.update(label=failure.what, template=failure.template, message=str(failure),
+                   hint=None if failure.hint is None else str(failure.hint.pointer))
     elif message is not None:
         out.update(label=f"{name}{' (hidden tests)' if hidden else ''}", template=template, message=message)
     return out
@@ -147,8 +146,8 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
         except CheckFailure as failure:
             said.append(verdict(name, hidden, failure))
             return False, outputs + [_fail(str(failure))], f"{label}: {str(failure).splitlines()[0]}"
-        except Exception as exc:  # a forged answer of the wrong shape: its fault, never the judge's crash
-            why = f"{label}: the recorded answers could not be judged ({type(exc).__name__})"
+        except Exception as exc:  # a grader bug, or answers forged into a shape no check expects: a human decides
+            why = f"judge-crash: {label}: the grader could not judge these answers ({type(exc).__name__}); an instructor will look"
             said.append(verdict(name, hidden, template=UNJUDGEABLE, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
         if learner._pos != len(steps):
