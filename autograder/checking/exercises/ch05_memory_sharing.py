@@ -192,6 +192,7 @@ def inplace(L: Learner, R: Rand, hidden: bool) -> None:
     for t in cases:
         what = _("standardize_(t) for t of shape {shape}").format(shape=tuple(t.shape))
         res, t_after = C.parts(L.call("standardize_", t, inputs=True), what)
+        C.ran(res, what)
         C.tensor(t_after, (t - t.mean()) / t.std(), part(what, _("t afterwards")),
                  hint=Hint(_("t itself must change: which methods change a tensor instead of returning a new one?"),
                            _("t.sub(...) makes a new tensor; t.sub_(...) (trailing underscore) changes t itself.")))
