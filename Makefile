@@ -56,8 +56,11 @@ release: setup
 
 # Bring the translation catalogues i18n/<lang>/<chapter>.po in step with solutions/ (a changed English cell
 # keeps its old translation as a fuzzy draft beside the old English), then list what is left to translate.
+# The same for the checking library's messages (autograder/checking/locale/<ll_CC>/LC_MESSAGES/checking.po,
+# from the _() calls in autograder/), compiled to the .mo the library reads.
 translations: setup
 	$(PY) -m autograder.tools.translate update
+	$(PY) -m autograder.tools.messages update
 	$(PY) -m autograder.tools.translate status
 
 # Re-run the instructor notebooks in place so their stored outputs are fresh (strict nbval compares them).

@@ -15,8 +15,10 @@ from autograder.tools import submissions as S
 from conftest import LANGS, REPO, TRANSLATED, course_in, release_path, run, solution_path
 
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
-# A phrase of each language's feedback that the other language's feedback never contains.
-FEEDBACK_WORDS = {None: "Tests for your answer above", "zh-CN": "检查你上面的答案"}
+# Phrases of each language's feedback (a test cell's comment; a failed check's lines, rendered by the judge)
+# that the other language's feedback never contains.
+FEEDBACK_WORDS = {None: ("Tests for your answer above", "    torch gives: ", "    you gave: "),
+                  "zh-CN": ("检查你上面的答案", "    torch 给出：", "    你的答案：")}
 
 
 def _wrong(ch: str) -> dict[str, str]:
@@ -77,5 +79,5 @@ def test_same_answers_same_grades_in_both_languages(graded, ch):
 
     for course, mine_lang, other in ((en_course, None, lang), (tr_course, lang, None)):
         page = (course / "feedback" / "wrong" / ch / f"{ch}.html").read_text()
-        assert FEEDBACK_WORDS[mine_lang] in page and FEEDBACK_WORDS[other] not in page, \
-            f"feedback of a {mine_lang or 'English'} notebook"
+        for words, expected in ((FEEDBACK_WORDS[mine_lang], True), (FEEDBACK_WORDS[other], False)):
+            assert all((w in page) == expected for w in words), f"feedback of a {mine_lang or 'English'} notebook"
