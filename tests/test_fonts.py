@@ -1,5 +1,5 @@
 """Chinese labels in pictures: the font comes from a pinned package the setup installs, and matplotlib
-draws Chinese text with no missing glyph ("tofu") once a notebook has said `import autograder.zh_CN`."""
+draws Chinese text with no missing glyph ("tofu") once a notebook has said `import autograder.checking.zh_CN`."""
 from __future__ import annotations
 
 import subprocess
@@ -44,7 +44,7 @@ def test_the_font_is_a_pinned_package_that_the_setup_installs():
 
 
 def test_chinese_labels_draw_without_tofu(tmp_path):
-    proc = _draw(tmp_path, "import autograder.zh_CN")
+    proc = _draw(tmp_path, "import autograder.checking.zh_CN")
     assert proc.returncode == 0 and "drawn" in proc.stdout, proc.stderr[-2000:]
     assert (tmp_path / "labels.png").stat().st_size > 5000
 

@@ -65,7 +65,7 @@ def test_a_chinese_learner_reads_chinese_and_names_stay():
 
 
 def test_the_language_line_selects_chinese_in_a_fresh_kernel():
-    code = ("import torch\nfrom autograder import check\nimport autograder.zh_CN\n"
+    code = ("import torch\nfrom autograder import check\nimport autograder.checking.zh_CN\n"
             "from autograder.checking.exercise import passed, label\nprint(passed(label('ch01.make_grid', True)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.stdout.strip() == "✓ ch01.make_grid（隐藏测试）：正确", out.stderr[-2000:]
@@ -73,8 +73,8 @@ def test_the_language_line_selects_chinese_in_a_fresh_kernel():
 
 def test_the_judge_finds_the_language_in_the_trusted_setup_cell():
     setup = "import torch\nfrom autograder import check\n{}\n_ = torch.manual_seed(0)"
-    assert i18n.language_of(["# md", setup.format("import autograder.zh_CN  # 中文")]) == "zh-CN"
+    assert i18n.language_of(["# md", setup.format("import autograder.checking.zh_CN  # 中文")]) == "zh-CN"
     assert i18n.language_of([setup.format("")]) == "en"
-    assert i18n.language_of([setup.format("# import autograder.zh_CN")]) == "en"  # a comment selects nothing
+    assert i18n.language_of([setup.format("# import autograder.checking.zh_CN")]) == "en"  # a comment selects nothing
     with pytest.raises(ValueError):
         i18n.use("fr-FR")

@@ -3,7 +3,7 @@
 matplotlib's own fonts have no Chinese glyphs. The setup installs Noto Sans CJK from PyPI (the package
 ``noto-cjk-sans-otc``, pinned in requirements.lock): :func:`use_cjk` tells matplotlib about it and makes
 it the fallback after DejaVu Sans, so Latin text looks as in the English course and Chinese text is drawn
-in Noto Sans CJK SC (Simplified Chinese glyph forms). ``import autograder.zh_CN`` calls it.
+in Noto Sans CJK SC (Simplified Chinese glyph forms). ``import autograder.checking.zh_CN`` calls it.
 """
 from __future__ import annotations
 

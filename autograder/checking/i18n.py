@@ -9,7 +9,7 @@ What ``_`` returns remembers its msgid, so a failure can be grouped by the messa
 template), whatever the values and the language.
 
 The language is the process's: English until :func:`use` picks another (a Chinese notebook's setup cell
-says ``import autograder.zh_CN``). The grading judge renders each notebook's feedback in that notebook's
+says ``import autograder.checking.zh_CN``). The grading judge renders each notebook's feedback in that notebook's
 language with :func:`using`. Names, code and torch's own error texts are never translated: they are
 values filled into the placeholders, not part of a msgid.
 """
@@ -76,11 +76,11 @@ def using(lang: str) -> Iterator[None]:
         use(before)
 
 
-_LINE = re.compile(r"^import autograder\.([a-z]{2}_[A-Z]{2})\b", re.M)
+_LINE = re.compile(r"^import autograder\.checking\.([a-z]{2}_[A-Z]{2})\b", re.M)
 
 
 def language_of(sources: Iterable[str]) -> str:
-    """The language a notebook speaks: the one its setup cell selects (``import autograder.zh_CN``), else English.
+    """The language a notebook speaks: the one its setup cell selects (``import autograder.checking.zh_CN``), else English.
 
     The judge asks this of the trusted sources (the gradebook's copy of the instructor notebook)."""
     for source in sources:

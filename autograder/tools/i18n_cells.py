@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 I18N = REPO / "i18n"
 LANGS = ("zh-CN",)
 # The one line a generated setup cell gains, right after `from autograder import check`.
-LANGUAGE_LINE = {"zh-CN": "import autograder.zh_CN  # 检查信息与图中文字用中文显示"}
+LANGUAGE_LINE = {"zh-CN": "import autograder.checking.zh_CN  # 检查信息与图中文字用中文显示"}
 _WORDS = re.compile(r"[A-Za-z]{2,}[,.;:!?]?\s+[A-Za-z]{2,}")
 _MARKER = re.compile(r"^#+ (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 HEADER = """{lang} translation of chapter {ch}, one entry per cell of solutions/{ch}/{ch}.ipynb.
