@@ -74,11 +74,42 @@ def fingerprint(*paths: Path) -> str:
     return h.hexdigest()
 
 
+def reachable(path: Path) -> bool:
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents])
+
+
+def shared_python(envs: Path) -> str:
+    """The interpreter of every hub environment: this one (the lock's Python), where every uid can run it.
+    The students' and the grader's servers run as their own uids, so an interpreter under a private home
+    (pyenv's in /root, say) is copied to ENVS/python, its library path made relative (patchelf)."""
+    base = Path(sys._base_executable).resolve()
+    if reachable(base):
+        return str(base)
+    dest = envs / "python"
+    stamp = f"{base} {sys.version}"
+    if not ((dest / ".stamp").exists() and (dest / ".stamp").read_text() == stamp):
+        if shutil.which("patchelf") is None:
+            raise SystemExit(f"{base} is out of other users' reach and patchelf is missing: apt-get install patchelf")
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(sys.base_prefix, dest, symlinks=True,
+                        ignore=shutil.ignore_patterns("site-packages", "test", "__pycache__", "*.a"))
+        run("patchelf", "--set-rpath", "$ORIGIN/../lib", dest / "bin" / base.name)
+        (dest / ".stamp").write_text(stamp)
+    for p in [dest, *dest.rglob("*")]:
+        if not p.is_symlink():
+            p.chmod(p.stat().st_mode | (0o005 if p.is_dir() or p.stat().st_mode & 0o100 else 0o004))
+    return str(dest / "bin" / base.name)
+
+
 def pip_env(venv: Path, *install: str, extensions: tuple[str, ...], stamp: str) -> None:
+    python = shared_python(venv.parent)
+    stamp = f"{python} {stamp}"
     if (venv / ".stamp").exists() and (venv / ".stamp").read_text() == stamp:
         return
+    if (venv / "bin" / "python").exists() and (venv / "bin" / "python").resolve() != Path(python):
+        shutil.rmtree(venv)  # built on another interpreter
     if not (venv / "bin" / "python").exists():
-        run(sys.executable, "-m", "venv", venv)  # from a venv too: venv uses the base interpreter
+        run(python, "-m", "venv", venv)
     pip = [venv / "bin" / "python", "-m", "pip", "install", "-qq", "--disable-pip-version-check"]
     run(*pip, "-r", REPO / "requirements.lock")
     # A copy of the package, not an editable link: the environment must not reach into the checkout.

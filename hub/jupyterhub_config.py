@@ -45,6 +45,7 @@ c.JupyterHub.cookie_secret_file = str(PREFIX / "hub" / "jupyterhub_cookie_secret
 c.ConfigurableHTTPProxy.pid_file = str(PREFIX / "hub" / "proxy.pid")
 
 c.JupyterHub.authenticator_class = "pam"
+c.PAMAuthenticator.open_sessions = False  # no login session (utmp, systemd) for a notebook server
 c.Authenticator.allowed_users = set(roster["instructors"] + roster["students"])
 c.Authenticator.admin_users = set()
 
