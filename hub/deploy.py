@@ -121,6 +121,18 @@ def pip_env(venv: Path, *install: str, extensions: tuple[str, ...], stamp: str) 
     (venv / ".stamp").write_text(stamp)
 
 
+# A class's JupyterLab defaults (the site's overrides.json): no "Jupyter news?" toast over the students'
+# work, and every notebook cell rendered (so long notebooks print and screenshot whole).
+LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+                 "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+
+
+def lab_overrides(venv: Path) -> None:
+    settings = venv / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
+
+
 def build_student_env(envs: Path) -> Path:
     """The student environment. STAND-IN until `make student-env` (issue 13) lands on main: the course
     package as a copy, grader side included. Swap the one line below for the real split."""
@@ -225,6 +237,8 @@ def deploy(prefix: Path, envs: Path, instructors: list[str], students: list[str]
     envs.mkdir(parents=True, exist_ok=True)
     envs.chmod(0o755)
     student_env, grader_env, proxy = build_student_env(envs), build_grader_env(envs), build_proxy(envs)
+    for venv in (student_env, grader_env):
+        lab_overrides(venv)
     os.chown(grader_env, 0, grp.getgrnam(GRADER).gr_gid)
     grader_env.chmod(0o750)
 

@@ -75,6 +75,7 @@ c.JupyterHub.services = [{
         "SHELL": "/bin/bash",
     },
     "oauth_no_confirm": True,
+    "timeout": 180,  # JupyterLab with nbgrader and torch takes its time on a busy 2-core machine
 }]
 
 # Groups: the names nbgrader looks for (JupyterHubAuthPlugin: courses are nbgrader-* and formgrade-*).
@@ -100,4 +101,5 @@ if os.environ.get("HUB_TEST_TOKEN"):
     c.JupyterHub.services.append({"name": "class-test-driver", "api_token": os.environ["HUB_TEST_TOKEN"]})
     roles.append({"name": "class-test-driver", "services": ["class-test-driver"],
                   "scopes": ["admin:users", "admin:servers", "admin:server_state", "access:servers", "tokens", "list:users",
+                             "list:services", "read:services",
                              "read:users"]})

@@ -13,7 +13,6 @@ c.Exchange.root = os.path.join(prefix, "exchange")
 c.Exchange.path_includes_course = True
 # Courses come from the hub's groups: nbgrader-COURSE (students), formgrade-COURSE (graders).
 c.Authenticator.plugin_class = JupyterHubAuthPlugin
-c.NbGrader.course_titles = {"torch-from-the-ground-up": "PyTorch tensors and autograd, from the ground up"}
 
 # The exchange that does not leak (autograder/checking/exchange.py, autograder/grading/exchange.py):
 # a student's submission is a 0750 folder readable by the grader's group only, collect takes a

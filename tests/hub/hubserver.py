@@ -113,8 +113,9 @@ class Hub:
         raise RuntimeError(f"the hub did not answer in {timeout}s:\n{self.log.read_text()[-5000:]}")
 
     def service_ready(self) -> bool:
-        r = self.api("GET", f"/services/{COURSE}")
-        return r.status_code == 200 and r.json().get("info", {}).get("pid", 0) > 0 if r.ok else False
+        """Formgrader's server answers through the proxy (its /api tells its version to anyone)."""
+        r = self.request("GET", f"/services/{COURSE}/api", self.host(f"{COURSE}--service"))
+        return r.status_code == 200 and "version" in r.json()
 
     def stop_hub(self) -> None:
         """Stop the hub process alone: the proxy and the students' servers keep running."""
