@@ -1,10 +1,9 @@
-"""Where a course keeps its grading state: its root, the hidden tests' secret, per-notebook results.
+"""Where a course keeps its grading state: its root, the hidden tests' secret, the files beside a notebook.
 
 Everything here lives in the course folder, out of the sandbox's sight.
 """
 from __future__ import annotations
 
-import json
 import os
 import secrets
 from pathlib import Path
@@ -36,17 +35,3 @@ def assignment_files(folder: Path, limit: int = 50 << 20) -> dict[str, bytes]:
                 files[p.name] = p.read_bytes()
                 total += size
     return files
-
-
-
-def result_path(root: Path, assignment: str, student: str, notebook: str) -> Path:
-    return root / ".autograder" / "results" / assignment / student / f"{notebook}.json"
-
-
-def write_result(root: Path, assignment: str, student: str, notebook: str, data: dict) -> None:
-    path = result_path(root, assignment, student, notebook)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, default=str))
-    os.replace(tmp, path)
-

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import logging
 import os
 import time
 from pathlib import Path
 from typing import Iterator
 
-from ..course import course_secret, result_path, write_result
+from .. import results
+from ..course import course_secret
+from ..flags import flag
+from ..results import result_path
 from .plan import Plan, done
 
 
@@ -77,13 +79,10 @@ class Converter:
         """This process's share of a submission's time (sanitize, judge, save), beside the sandbox's."""
         notebooks = self.plan.notebooks[a]
         for nb in notebooks:
-            path = result_path(self.course, a, s, nb)
-            try:
-                data = json.loads(path.read_text())
-            except (OSError, ValueError):
-                continue
-            data["judge_seconds"] = round(seconds / len(notebooks), 3)
-            write_result(self.course, a, s, nb, data)
+            result = results.load(self.course, a, s, nb)
+            if result is not None:
+                result.judge_seconds = round(seconds / len(notebooks), 3)
+                results.save(self.course, a, s, nb, result)
 
     def _record_failure(self, a: str, s: str, exc: Exception) -> None:
         import nbformat
@@ -93,7 +92,7 @@ class Converter:
                     nbformat.read(str(self.course / "submitted" / s / a / f"{nb}.ipynb"), as_version=4)
                     flags, why = [], f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
                 except Exception as bad:  # noqa: BLE001
-                    flags, why = ["corrupt-notebook"], f"the notebook is unreadable ({type(bad).__name__})"
+                    flags, why = [flag("corrupt-notebook")], f"the notebook is unreadable ({type(bad).__name__})"
                 reason = f"could not grade {nb}: {why}"
-                write_result(self.course, a, s, nb, {"score": 0, "max_score": self.plan.maxima.get((a, nb), 0),
-                                                     "flags": flags, "reason": reason})
+                results.save(self.course, a, s, nb, results.NotebookResult(
+                    score=0.0, max_score=self.plan.maxima.get((a, nb), 0.0), flags=flags, reason=reason))

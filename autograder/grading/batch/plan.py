@@ -5,7 +5,7 @@ import dataclasses
 import glob
 from pathlib import Path
 
-from ..course import result_path
+from ..results import result_path
 
 
 class UnknownAssignment(KeyError):

@@ -2,36 +2,32 @@
 from __future__ import annotations
 
 import csv
-import json
 import os
 from pathlib import Path
 
-from ..course import result_path
+from .. import results
+from ..flags import flag, status
 
-STATUS_HUMAN = ("suspicious", "untrusted", "missing", "retyped", "duplicate", "unknown", "memory", "cell-timeout", "forged")
+COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "flags"]
 
 
 def row_for(course: Path, assignment: str, student: str, notebooks: list[str]) -> dict:
     score = max_score = 0.0
     flags: list[str] = []
-    status = "graded"
+    failed = False
     for nb in notebooks:
-        path = result_path(course, assignment, student, nb)
-        try:
-            res = json.loads(path.read_text())
-        except (OSError, ValueError):
+        res = results.load(course, assignment, student, nb)
+        if res is None:
             return {"student_id": student, "assignment": assignment, "score": 0, "max_score": "",
-                    "status": "error", "flags": f"error: {nb} was not graded"}
-        score += float(res.get("score") or 0)
-        max_score += float(res.get("max_score") or 0)
-        flags += res.get("flags") or []
-        if res.get("reason"):
-            status = "error"
-            flags.append(f"error: {res['reason']}")
-    if status != "error" and any(f.startswith(STATUS_HUMAN) or f == "corrupt-notebook" for f in flags):
-        status = "error" if "corrupt-notebook" in flags else "flagged"
+                    "status": "error", "flags": flag("error", f"{nb} was not graded")}
+        score += float(res.score or 0)
+        max_score += float(res.max_score or 0)
+        flags += res.flags
+        if res.reason:
+            failed = True
+            flags.append(flag("error", res.reason))
     return {"student_id": student, "assignment": assignment, "score": round(score, 4), "max_score": round(max_score, 4),
-            "status": status, "flags": ";".join(sorted(set(flags)))}
+            "status": status(flags, failed), "flags": ";".join(sorted(set(flags)))}
 
 
 def write_csv(course: Path, rows: dict[tuple[str, str], dict]) -> None:
@@ -43,7 +39,7 @@ def write_csv(course: Path, rows: dict[tuple[str, str], dict]) -> None:
     old.update(rows)
     tmp = path.with_suffix(".csv.tmp")
     with open(tmp, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["student_id", "assignment", "score", "max_score", "status", "flags"])
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
         w.writeheader()
         for key in sorted(old):
             w.writerow(old[key])

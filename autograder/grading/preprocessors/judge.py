@@ -10,6 +10,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .. import judge as J
+from ..flags import flag
 from ..scan import scan_source
 
 
@@ -19,7 +20,7 @@ def _raw_structure(path: Path, trusted: dict[str, str]) -> list[str]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         cells = raw["cells"]
     except Exception:
-        return ["corrupt-notebook"]
+        return [flag("corrupt-notebook")]
     flags, seen_gid, seen_id = [], {}, set()
     for c in cells if isinstance(cells, list) else []:
         if not isinstance(c, dict):
@@ -27,16 +28,16 @@ def _raw_structure(path: Path, trusted: dict[str, str]) -> list[str]:
         cid = c.get("id")
         if isinstance(cid, str):
             if cid in seen_id:
-                flags.append(f"duplicate-cell-id:{cid}")
+                flags.append(flag("duplicate-cell-id", cid))
             seen_id.add(cid)
         meta = (c.get("metadata") or {}).get("nbgrader") if isinstance(c.get("metadata"), dict) else None
         gid = meta.get("grade_id") if isinstance(meta, dict) else None
         if isinstance(gid, str):
             seen_gid[gid] = seen_gid.get(gid, 0) + 1
             if gid in trusted and c.get("cell_type") != trusted[gid]:
-                flags.append(f"retyped-cell:{gid}")
-    flags += [f"duplicate-grade-id:{g}" for g, n in seen_gid.items() if n > 1]
-    flags += [f"missing-cell:{g}" for g in trusted if g not in seen_gid]
+                flags.append(flag("retyped-cell", gid))
+    flags += [flag("duplicate-grade-id", g) for g, n in seen_gid.items() if n > 1]
+    flags += [flag("missing-cell", g) for g in trusted if g not in seen_gid]
     return sorted(set(flags))
 
 
@@ -60,12 +61,12 @@ class Judge(NbGraderPreprocessor):
             meta = cell.metadata.get("nbgrader", {})
             gid = meta.get("grade_id")
             if cell.cell_type == "code" and cell.source not in trusted_sources:
-                flags += [f"suspicious: {r}" for r in scan_source(cell.source)]
+                flags += [flag("suspicious", r) for r in scan_source(cell.source)]
             if not meta.get("grade"):
                 continue
             if gid not in grade_cells or gid in present:
                 del cell.metadata["nbgrader"]
-                flags.append(f"unknown-grade-cell:{gid}")
+                flags.append(flag("unknown-grade-cell", gid))
                 continue
             present.add(gid)
             kind, points = grade_cells[gid]
@@ -91,13 +92,14 @@ class Judge(NbGraderPreprocessor):
     def _judge(self, cell, index: int, gid: str, points: float, info: dict, flags: list[str]) -> dict:
         checks = J.parse_checks(cell.source)
         if checks is None:  # not a check()-only cell: its outputs came from the sandbox, so a human must look
-            flags.append(f"untrusted-verdict:{gid}")
+            flags.append(flag("untrusted-verdict", gid))
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
         stopped = info.get("reason")
-        passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped)
-        if why and why.startswith("forged-tape"):
-            flags.append(f"forged-tape:{gid}")
+        verdicts: list[dict] = []
+        passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped, verdicts)
+        if why and why.startswith(("forged-tape", "judge-crash")):
+            flags.append(flag(why.split(":", 1)[0], gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
-        return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why}
+        return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}
 

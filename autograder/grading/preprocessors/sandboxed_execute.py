@@ -11,6 +11,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
 from .. import judge as J
+from ..flags import flag
 from ..course import assignment_files, course_root, course_secret
 from ..prefetch import PREFETCHED, _CLASS_STARTED, _prefetch_class, make_job, pool
 from ..sandbox import GiB, Limits
@@ -94,8 +95,8 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cell.outputs = [new_output("error", ename="NotRun", evalue=result.reason, traceback=[f"NotRun: {result.reason}"])]
                 told = True
         resources["autograder"] = {"tapes": result.tapes, "reason": result.reason, "seed": seed,
-                                   "flags": list(result.flags) + [f"cell-timeout:{i}" for i in result.timed_out]
-                                            + [f"memory-limit:cell {i}" for i in sorted(set(memory))],
+                                   "flags": list(result.flags) + [flag("cell-timeout", i) for i in result.timed_out]
+                                            + [flag("memory-limit", f"cell {i}") for i in sorted(set(memory))],
                                    "seconds": result.seconds,
                                    "timed_out": result.timed_out}
         return nb, resources

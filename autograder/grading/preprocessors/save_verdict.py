@@ -4,7 +4,9 @@ from __future__ import annotations
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from ..course import course_root, write_result
+from .. import results
+from ..course import course_root
+from ..flags import needs_human
 
 
 class SaveVerdict(NbGraderPreprocessor):
@@ -16,13 +18,14 @@ class SaveVerdict(NbGraderPreprocessor):
         flags = info.get("flags", [])
         with Gradebook(g["db_url"]) as gb:
             sub = gb.find_submission_notebook(g["notebook"], g["assignment"], g["student"])
-            if any(f.startswith(("suspicious", "untrusted", "missing", "retyped", "duplicate", "unknown", "forged", "memory", "cell-timeout")) for f in flags):
+            if needs_human(flags):
                 for grade in sub.grades:
                     grade.needs_manual_grade = True
                 gb.db.commit()
             score, max_score = float(sub.score), float(sub.max_score)
-        write_result(course_root(self.config), g["assignment"], g["student"], g["notebook"], {
-            "score": score, "max_score": max_score, "flags": flags, "reason": info.get("reason"),
-            "cells": info.get("cells", []), "seconds": info.get("seconds")})
+        result = results.NotebookResult(score=score, max_score=max_score, flags=list(flags), reason=info.get("reason"),
+                                        cells=[results.CellResult(**c) for c in info.get("cells", [])],
+                                        seconds=info.get("seconds"))
+        results.save(course_root(self.config), g["assignment"], g["student"], g["notebook"], result)
         return nb, resources
 
