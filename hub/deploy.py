@@ -134,10 +134,22 @@ def lab_overrides(venv: Path) -> None:
 
 
 def build_student_env(envs: Path) -> Path:
-    """The student environment. STAND-IN until `make student-env` (issue 13) lands on main: the course
-    package as a copy, grader side included. Swap the one line below for the real split."""
+    """The student environment: `make student-env` (the checking library, no autograder/grading and so no
+    reference engine), built at ENVS/student on the shared interpreter, plus jupyterhub-singleuser."""
     venv = envs / "student"
-    pip_env(venv, str(REPO), extensions=NBGRADER_EXTENSIONS, stamp=fingerprint(REPO / "requirements.lock", REPO / "autograder"))
+    python = shared_python(envs)
+    stale = (venv / "bin" / "python").exists() and (venv / "bin" / "python").resolve() != Path(python)
+    if stale or any(venv.glob("lib/python3*/site-packages/autograder/grading")):  # another interpreter, or a grader's copy
+        shutil.rmtree(venv)
+    if not (venv / "bin" / "python").exists():
+        run(python, "-m", "venv", venv)
+    run("make", "--no-print-directory", "-C", REPO, "student-env", f"STUDENT_VENV={venv}")
+    run(venv / "bin" / "python", "-m", "pip", "install", "-qq", "--disable-pip-version-check",
+        "-c", REPO / "requirements.lock", "jupyterhub")
+    for ext in NBGRADER_EXTENSIONS:
+        state = "disable" if ext == "course_list" else "enable"  # the course list is for instructors
+        run(venv / "bin" / "jupyter", "server", "extension", state, "--sys-prefix",
+            f"nbgrader.server_extensions.{ext}", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return venv
 
 

@@ -107,7 +107,7 @@ def fetch_and_submit(page, hub, user: str, answer: str, tag: str, correct: bool)
     if correct:
         expect(out).to_contain_text("✓ ch01.make_grid: correct")
     else:
-        expect(out).to_contain_text("ch01.make_grid")
+        expect(out).to_contain_text("CheckFailure: make_grid(3, 4)")
         expect(out).not_to_contain_text("✓")
     out.scroll_into_view_if_needed()
     shot(page, f"{tag}-3-answered")

@@ -93,6 +93,14 @@ def test_student2_uid_can_neither_list_read_nor_overwrite(hub, targets):
     assert tree_digest(*watched) == before
 
 
+def test_student_servers_run_the_student_environment(hub):
+    """What a student's server and kernel import from: the checking library, and no grading side at all."""
+    code = "import autograder.checking, sys; print(sys.prefix); import autograder.grading"
+    probe = hub.as_user("student2", "python", "-c", code, env="student", check=False)
+    assert probe.stdout.strip() == hub.roster["student_env"], probe.stdout
+    assert "No module named 'autograder.grading'" in probe.stderr, probe.stderr
+
+
 def test_forged_and_linked_submissions_are_not_collected(hub, targets):
     """inbound/ is a drop box anyone may write into: a submission named after student1, or a link to the
     grader's solutions, is left behind by collect, and student1's real submission is what gets graded."""

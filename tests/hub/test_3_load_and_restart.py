@@ -124,6 +124,11 @@ def test_twenty_servers_fetch_and_submit_at_once_through_a_hub_restart(hub):
         grades_after = {s: gb.find_submission(CH, s).score for s in ("student1", "student2")}
     assert grades_after == grades_before
 
+    servers = [p for p in psutil.process_iter(["username"]) if p.info["username"] in STUDENTS
+               and "jupyterhub-singleuser" in " ".join(p.cmdline())]
+    assert sorted({p.info["username"] for p in servers}) == sorted(STUDENTS)
+    assert all(hub.roster["student_env"] in " ".join(p.cmdline()) for p in servers)
+
     listening = listening_sockets(class_pids(hub))
     assert len(listening) >= len(STUDENTS) + 3, listening  # the proxy, the hub, Formgrader and every server
     assert {ip for _, ip in listening} == {"127.0.0.1"}, listening
