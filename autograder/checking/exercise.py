@@ -94,7 +94,7 @@ class Rand:
         return options[int(self.np.integers(0, len(options)))]
 
     def shape(self, min_dims: int = 1, max_dims: int = 3, max_size: int = 4) -> tuple[int, ...]:
-        return tuple(self.int(1, max_size) for _ in range(self.int(min_dims, max_dims)))
+        return tuple(self.int(1, max_size) for _dim in range(self.int(min_dims, max_dims)))
 
     def randn(self, *shape: int, dtype: torch.dtype = torch.float32, requires_grad: bool = False) -> torch.Tensor:
         return torch.randn(shape, generator=self.gen, dtype=dtype).requires_grad_(requires_grad)
