@@ -90,7 +90,7 @@ def _group(g: Group) -> str:
     said = [g.title(), *([f"hint: {g.hint}"] if g.hint else [])]
     example = "" if [x.strip() for x in g.example.splitlines()] == said else \
         f"<pre class=\"example\">{escape(g.example)}</pre>"
-    return f"<li><span class=\"count\">{who}</span>: {label}{escape(g.template)}{check}{hint}\n{example}</li>\n"
+    return f"<li><span class=\"count\">{who}</span>: {label}{escape(g.text())}{check}{hint}\n{example}</li>\n"
 
 
 def _link(s: Submission, ids: dict[str, str]) -> str:
