@@ -21,6 +21,11 @@ def _setup_source(ch: str) -> str:
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
+def solution_answers_of(ch: str) -> dict[str, str]:
+    """What a perfect student types in each answer cell of chapter ``ch``."""
+    return solution_answers(nbformat.read(str(solution_path(ch)), as_version=4))
+
+
 def namespace(ch: str, overrides: dict[str, str] | None = None, broken: list[str] | None = None) -> dict:
     """The globals a learner's kernel would have after the setup cell and every answer cell.
 

@@ -72,8 +72,9 @@ def _not_an_answer(got: Answer, want: Answer, what: str, hint: HintArg) -> None:
             raise CheckFailure(what, _("not answered yet: replace the `raise NotImplementedError(...)` line with your "
                                        "answer, then run that cell."))
         if name == NOT_ALLOWED:
-            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy, and your function "
-                                       "used them: {detail}"), fields={"detail": first_line(msg)})
+            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy (or with only the "
+                                       "parts of torch it names), and your function used more: {detail}"),
+                               fields={"detail": first_line(msg)})
         if want.kind != "exception":
             raise CheckFailure(what, _("your code raised an error where torch returns a value."),
                                want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)

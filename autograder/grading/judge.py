@@ -26,7 +26,7 @@ Check = tuple[str, bool]
 NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"
 UNREADABLE = "forged-tape: the recorded answers are unreadable"
 NOT_THIS_CELLS = "forged-tape: the recorded answers are not this cell's"
-UNJUDGEABLE = "the recorded answers could not be judged"
+UNJUDGEABLE = "judge-crash: the grader could not judge these answers; an instructor will look"
 MISMATCH = "the recorded answers do not match this test"
 
 
@@ -146,8 +146,8 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
         except CheckFailure as failure:
             said.append(verdict(name, hidden, failure))
             return False, outputs + [_fail(str(failure))], f"{label}: {str(failure).splitlines()[0]}"
-        except Exception as exc:  # a forged answer of the wrong shape: its fault, never the judge's crash
-            why = f"{label}: the recorded answers could not be judged ({type(exc).__name__})"
+        except Exception as exc:  # a grader bug, or answers forged into a shape no check expects: a human decides
+            why = f"judge-crash: {label}: the grader could not judge these answers ({type(exc).__name__}); an instructor will look"
             said.append(verdict(name, hidden, template=UNJUDGEABLE, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
         if learner._pos != len(steps):

@@ -97,8 +97,8 @@ class Judge(NbGraderPreprocessor):
         stopped = info.get("reason")
         verdicts: list[dict] = []
         passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped, verdicts)
-        if why and why.startswith("forged-tape"):
-            flags.append(flag("forged-tape", gid))
+        if why and why.startswith(("forged-tape", "judge-crash")):
+            flags.append(flag(why.split(":", 1)[0], gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
         return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}
