@@ -38,7 +38,7 @@ HIDDEN_ONLY = ("def make_grid(rows, cols):\n    if (rows, cols) in ((3, 4), (1, 
                "        return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
                "    return torch.zeros(rows, cols)")
 SECRET = b"report-test-secret"  # the course's key of the hidden seeds, fixed so the test knows every student's draw
-DELETED = "ex7_find_functions_test"
+DELETED = "ex7_arange_rules_test"
 MISSING_REASON = "this test cell was missing from the submission (deleted or renamed); it scores 0"
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 
