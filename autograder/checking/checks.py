@@ -20,7 +20,7 @@ from .failure import CheckFailure, Hint
 from .i18n import _
 
 __all__ = ["CheckFailure", "Hint", "outcome", "tensor", "value", "error", "same_outcome", "grad", "flag", "meta",
-           "shares_memory", "same_object", "choice", "parts", "items", "untouched"]
+           "shares_memory", "same_object", "choice", "parts", "items", "untouched", "ran"]
 
 # Tolerances follow torch.testing.assert_close's defaults, so "close" means what torch means.
 _TOL = {
@@ -78,6 +78,17 @@ def _not_an_answer(got: Answer, want: Answer, what: str, hint: HintArg) -> None:
         if want.kind != "exception":
             raise CheckFailure(what, _("your code raised an error where torch returns a value."),
                                want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
+
+
+@_verdict
+def ran(got: Answer, what: str, *, hint: HintArg = None) -> None:
+    """A call judged by what it did to its inputs, not by its result: it must have run, without an error."""
+    if untouched(got):
+        _not_an_answer(got, Answer("none"), what, hint)
+    if got.kind == "exception":
+        name, msg = got.value
+        raise CheckFailure(what, _("your code raised an error where torch runs without one."), want=_("no error"),
+                           got=f"{name}: {first_line(msg)}", hint=hint)
 
 
 def outcome(fn: Callable, *args: Any, **kwargs: Any) -> Answer:

@@ -34,7 +34,7 @@ def _values(R: Rand, kinds: list[str], nested: bool) -> list:
     in the last row, so an answer that looks only at the first element or the first row is exposed."""
     make = {"bool": lambda: bool(R.int(0, 1)), "int": lambda: R.int(-9, 9), "float": lambda: R.int(-90, 90) / 10 + 0.5}
     rows, cols = (R.int(2, 3) if nested else 1), R.int(2, 4)
-    values = [[make[R.choice(kinds[:-1] or kinds)]() for _ in range(cols)] for _ in range(rows)]
+    values = [[make[R.choice(kinds[:-1] or kinds)]() for _i in range(cols)] for _i in range(rows)]
     values[-1][-1] = make[kinds[-1]]()
     return values if nested else values[0]
 
@@ -96,7 +96,7 @@ def predict_reshape(L: Learner, R: Rand, hidden: bool) -> None:
 @exercise("ch01.blank_batch")
 def blank_batch(L: Learner, R: Rand, hidden: bool) -> None:
     """Catches: zeros' default float32 (torch) or float64 (numpy); channels last instead of second."""
-    cases = [(2, 4, 5), (1, 1, 1)] if not hidden else [(R.int(1, 4), R.int(4, 6), R.int(1, 2)) for _ in range(3)]
+    cases = [(2, 4, 5), (1, 1, 1)] if not hidden else [(R.int(1, 4), R.int(4, 6), R.int(1, 2)) for _i in range(3)]
     for n, h, w in cases:
         C.tensor(L.call("blank_batch", n, h, w), torch.zeros(n, 3, h, w, dtype=torch.uint8), f"blank_batch({n}, {h}, {w})",
                  hint=Hint(_("raw pixels are bytes: look at the dtype, and where the 3 colour channels go."),
@@ -109,7 +109,7 @@ def blank_batch(L: Learner, R: Rand, hidden: bool) -> None:
 @exercise("ch01.convert")
 def convert(L: Learner, R: Rand, hidden: bool) -> None:
     """Catches: np.array(t) and torch.tensor(a), which copy; torch.Tensor(a), which also turns float64 into float32."""
-    shapes = [(2, 3), (4,)] if not hidden else [R.shape(1, 3, 5) for _ in range(4)]
+    shapes = [(2, 3), (4,)] if not hidden else [R.shape(1, 3, 5) for _i in range(4)]
     for shape in shapes:
         t = R.randn(*shape)
         what = _("to_numpy(t) for t of shape {shape}").format(shape=shape)
