@@ -10,7 +10,7 @@ CHAPTERS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 
-.PHONY: setup lab test test-e2e test-fast release outputs grade clean-grades bench bench-grading student-env
+.PHONY: setup lab test test-e2e test-fast release outputs grade clean-grades bench bench-grading student-env hub test-hub
 
 setup: $(STAMP)
 
@@ -76,3 +76,21 @@ bench-grading: setup
 # OPENBLAS_CORETYPE/L2_SIZE are unset for this command alone: they slow a current numpy's kernels.
 bench: setup
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) bench/bench_engine.py
+
+# The class on JupyterHub (README, "A class on JupyterHub"): as root, hub/deploy.py creates the accounts
+# (instructor, student1..3, the grader), the environments, the course and the exchange under HUB_PREFIX,
+# then JupyterHub serves it on http://localhost:$(HUB_PORT). Passwords: $(HUB_PREFIX)/hub/passwords.json.
+HUB_PREFIX ?= /srv/torch-course
+HUB_ENVS   ?= /opt/torch-course
+HUB_PORT   ?= 8000
+hub: setup
+	$(PY) hub/deploy.py --prefix $(HUB_PREFIX) --envs $(HUB_ENVS)
+	@echo "class hub: http://localhost:$(HUB_PORT)/  (log in as instructor or student1..3; passwords: $(HUB_PREFIX)/hub/passwords.json)"
+	@echo "Formgrader: log in as instructor, then Services > torch-from-the-ground-up (or Nbgrader > Formgrader there)"
+	cd $(HUB_PREFIX)/hub && HUB_PREFIX=$(HUB_PREFIX) HUB_PORT=$(HUB_PORT) $(HUB_ENVS)/grader/bin/jupyterhub -f $(CURDIR)/hub/jupyterhub_config.py
+
+# A real hub with real users on a free loopback port: the browser walk (screenshots in test-output/hub/),
+# the exchange's isolation with each student's uid, 20 servers at once and a hub restart. Root only.
+test-hub: setup
+	HUB_TESTS=1 $(PY) -m pytest tests/hub -p no:randomly -v $(PYTEST_ARGS)
+	@cat test-output/hub/load.txt 2>/dev/null || true
