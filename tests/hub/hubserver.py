@@ -184,6 +184,9 @@ class Hub:
         return r.json()["token"]
 
     def start_server(self, user: str) -> None:
+        server = self.api("GET", f"/users/{user}").json().get("servers", {}).get("")
+        if server and server.get("ready"):
+            return
         r = self.api("POST", f"/users/{user}/server")
         assert r.status_code in (201, 202), f"{user}: {r.status_code} {r.text}"
 
