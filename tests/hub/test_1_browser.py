@@ -155,9 +155,12 @@ def test_student2_submits_a_wrong_answer(hub, browser):
 def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, browser):
     from playwright.sync_api import expect
     with logged_in(browser, hub, "instructor") as page:
+        open_lab(page, hub, "instructor")  # logged in, and the instructor's own server is up
         page.goto(hub.url("/hub/home"))
-        page.get_by_role("button", name="Services").or_(page.get_by_text("Services", exact=True)).first.click()
-        page.get_by_role("link", name=COURSE).click()
+        services = page.locator("a.dropdown-toggle", has_text="Services")
+        expect(services).to_be_visible()
+        services.click()
+        page.locator("a.dropdown-item", has_text=COURSE).click()
         expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=180_000)
         shot(page, "03-instructor-1-formgrader-service-lab")
         assert page.url.startswith(hub.url(f"/services/{COURSE}/", f"{COURSE}--service")), page.url
