@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
@@ -16,12 +17,21 @@ def course_root(config) -> Path:
 
 
 def course_secret(root: Path) -> bytes:
-    """The key of the hidden tests' seeds; it lives with the gradebook, out of the sandbox's sight."""
+    """The key of the hidden tests' seeds; it lives with the gradebook, out of the sandbox's sight.
+
+    The first run writes it whole to a private temp file and links it into place: two first runs
+    never crash, never read a half-written key, and agree on the one that was linked first."""
     path = root / ".autograder-secret"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.write(fd, secrets.token_hex(32).encode())
-        os.close(fd)
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".autograder-secret.", suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            os.link(tmp, path)  # fails if another run linked its key first: then that one is the key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_bytes().strip()
 
 
