@@ -1,13 +1,16 @@
-"""Where a course keeps its grading state: its root, the hidden tests' secret, the files beside a notebook.
+"""Where a course keeps its grading state: its root, the hidden tests' secret, its locks, the files beside a notebook.
 
 Everything here lives in the course folder, out of the sandbox's sight.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from nbgrader.coursedir import CourseDirectory
 
@@ -33,6 +36,19 @@ def course_secret(root: Path) -> bytes:
         finally:
             os.unlink(tmp)
     return path.read_bytes().strip()
+
+
+@contextlib.contextmanager
+def locked(course: Path, *name: str) -> Iterator[None]:
+    """Hold the course-wide lock ``<course>/.locks/<name...>.lock`` (between processes, and threads)."""
+    path = course.joinpath(".locks", *name[:-1], f"{name[-1]}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def assignment_files(folder: Path, limit: int = 50 << 20) -> dict[str, bytes]:
