@@ -5,12 +5,14 @@ A grader bug is never a wrong answer: it is a flag that needs a human.
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from autograder.grading import sandbox
 from autograder.tools import submissions as S
 from conftest import REPO, VENV_BIN, run, solution_path
 
@@ -46,9 +48,9 @@ def make_class(course: Path, students: dict[str, dict[str, str] | None], extra_c
             for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
 
 
-def grade(course: Path, *args: str) -> subprocess.CompletedProcess:
+def grade(course: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(Path(VENV_BIN) / "autograder"), "grade", *args, "--course", str(course), "--jobs", "1"],
-                          cwd=course, capture_output=True, text=True, timeout=600)
+                          cwd=course, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
 
 
 def rows(course: Path) -> dict[str, dict]:
@@ -69,3 +71,13 @@ def test_a_judge_crash_on_a_right_answer_goes_to_a_human(course):
         assert nb.needs_manual_grade
     feedback = (course / "autograded" / "honest" / CH / f"{CH}.ipynb").read_text()
     assert "could not judge" in feedback and "a bug in the grader" not in feedback
+
+
+def test_grading_without_the_sandbox_goes_to_a_human(course):
+    points = make_class(course, {"honest": None})
+    proc = grade(course, CH, env={"AUTOGRADER_NO_BWRAP": "1"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    row = rows(course)["honest"]
+    want = [sandbox.NO_SANDBOX_FLAG] + ([] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LIMIT_FLAG])
+    assert row["flags"].split(";") == sorted(want), row
+    assert row["status"] == "flagged" and float(row["score"]) == sum(points.values()), row

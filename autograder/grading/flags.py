@@ -31,7 +31,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("memory-limit", True, "a cell hit the memory limit"),
     Kind("cell-timeout", True, "a cell ran past its timeout and was interrupted"),
     Kind("corrupt-notebook", False, "the file is not a notebook: scored 0, status error"),
-    Kind("no-sandbox", False, "graded without bubblewrap: rlimits and a private temp copy only"),
+    Kind("no-sandbox", True, "graded without bubblewrap: learner code could read and write what the grader can"),
+    Kind("no-process-limit", True, "graded with no limit on the number of processes (no pids cgroup, as root)"),
     Kind("error", False, "grading failed; the reason follows"),
 )}
 
