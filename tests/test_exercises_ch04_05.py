@@ -1,5 +1,5 @@
-"""Chapters 04 and 05's near-misses in-process (each answer cell alone, on many seeds); what holds for
-every exercise is in test_exercises.py."""
+"""Chapter 05's near-misses in-process (each answer cell alone, on many seeds); what holds for every exercise
+is in test_exercises.py. Chapter 04's are in test_exercises_ch04.py."""
 from __future__ import annotations
 
 import numpy as np
@@ -31,31 +31,6 @@ def passes(name: str, ns: dict, visible: bool = True) -> bool:
 
 
 NEAR_MISSES = {
-    "ch04.broadcast_shape": [
-        # aligned on the left: (3,) next to (2, 3) reads as (3, 1)
-        """
-def broadcast_shape(s1, s2):
-    n = max(len(s1), len(s2))
-    p1, p2 = tuple(s1) + (1,) * (n - len(s1)), tuple(s2) + (1,) * (n - len(s2))
-    if any(x != y and 1 not in (x, y) for x, y in zip(p1, p2)):
-        raise RuntimeError("no")
-    return tuple(max(x, y) for x, y in zip(p1, p2))
-""",
-        # the right rule, the wrong kind of error
-        """
-def broadcast_shape(s1, s2):
-    try:
-        return tuple(torch.broadcast_shapes(s1, s2))
-    except RuntimeError as e:
-        raise ValueError(str(e))
-""",
-        # the right sizes as a list
-        "def broadcast_shape(s1, s2):\n    return list(torch.broadcast_shapes(s1, s2))",
-    ],
-    "ch04.stretch": ["predicted_unsqueeze_shape = (1, 2, 1)\npredicted_res_shape = (2, 2, 2)\n"
-                     "def stretch(a, shape):\n    return torch.broadcast_to(a, shape).clone()"],
-    "ch04.inplace_ok": ["predicted_a_iadd_b = False\npredicted_c_iadd_a = True\n"
-                        "def inplace_ok(s1, s2):\n    return len(s1) >= len(s2)"],
     "ch05.flat_view": ["predicted_a01 = 0\npredicted_same_shape = False\npredicted_same_storage = True\n"
                        "def flat_view(t):\n    return t.view(-1)"],  # 0 is an int, not the float torch gives
     "ch05.object_identity": ["predicted_plus_same = False\npredicted_slice_same = True\npredicted_iadd_same = True\n"
@@ -71,8 +46,6 @@ ALSO_RIGHT = {
     "ch05.inplace": ["def standardize_(t):\n    t -= t.mean()\n    t /= t.std()\n    return t"],
     "ch05.flat_view": ["predicted_a01 = 0.0\npredicted_same_shape = False\npredicted_same_storage = True\n"
                        "def flat_view(t):\n    return t.reshape(-1)"],
-    "ch04.stretch": ["predicted_unsqueeze_shape = (1, 2, 1)\npredicted_res_shape = (2, 2, 2)\n"
-                     "def stretch(a, shape):\n    return torch.broadcast_to(a, shape)"],
 }
 
 
@@ -87,9 +60,6 @@ def test_other_right_answers_pass(name, src):
 
 
 def test_a_missing_function_fails_kindly():
-    with pytest.raises(CheckFailure, match="is not defined: replace"):
-        run_exercise("ch04.stretch", Learner(ns={"predicted_unsqueeze_shape": (1, 2, 1), "predicted_res_shape": (2, 2, 2)}),
-                     1, hidden=True)
     with pytest.raises(CheckFailure, match="is not defined: replace"):
         run_exercise("ch05.sgd_step", Learner(ns={}), 1, hidden=True)
 
