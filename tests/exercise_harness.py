@@ -121,6 +121,28 @@ def rejected_visible_and_hidden(ch: str, gid: str, src: str, hidden_seeds=range(
     return slips + [f"hidden seed {seed}" for seed in hidden_seeds if passes(name, ns, seed, hidden=True)]
 
 
+def near_miss_tests(ch: str, near_misses: dict, also_right: dict, seeds=range(1, 21)):
+    """Two parametrized tests for a chapter's near-miss module, bound there as
+    ``test_near_misses_fail_..., test_other_right_answers_pass = near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)``.
+
+    ``near_misses`` and ``also_right`` map a reason to ``(grade_id, source)``: each near miss must fail the
+    visible test and every hidden seed tried; each right alternative must pass them."""
+    import pytest
+
+    @pytest.mark.parametrize("why", list(near_misses))
+    def near(why):
+        gid, src = near_misses[why]
+        assert rejected_visible_and_hidden(ch, gid, src, hidden_seeds=seeds) == [], why
+
+    @pytest.mark.parametrize("why", list(also_right))
+    def right(why):
+        gid, src = also_right[why]
+        ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
+        assert passes(name, ns, 0, hidden=False) and all(passes(name, ns, s, hidden=True) for s in seeds[:10]), why
+
+    return near, right
+
+
 def other_mistakes(ch: str) -> list:
     """pytest params for tests/wrong_answers/NN_name.py's ``MORE_WRONG``: the other mistakes (besides WRONG) that each
     exercise exists to catch, each of which must fail the visible test and every hidden seed tried."""
