@@ -83,6 +83,15 @@ def test_no_file_holds_the_chapter_09_solution(student_env):
     assert not found, f"chapter-09 solution lines in .venv-student: {sorted(found)[:5]}"
 
 
+def test_a_chinese_notebook_speaks_chinese_there(student_env, tmp_path):
+    # The Chinese course's language line, its message catalogue and its CJK font are in the student package too.
+    probe = ("import autograder.checking.zh_CN\nfrom autograder.checking import fonts\n"
+             "from autograder.checking.exercise import label, passed\n"
+             "print(passed(label('ch01.make_grid', True)), fonts.use_cjk())")
+    proc = student_python(["-c", probe], tmp_path)
+    assert proc.returncode == 0 and proc.stdout.split() == ["✓", "ch01.make_grid（隐藏测试）：正确", "True"], proc.stderr[-2000:]
+
+
 def jobs() -> dict:
     out = {}
     for ch in CHAPTERS:

@@ -72,7 +72,7 @@ def test_a_check_failing_only_on_hidden_tests_says_so():
 
 
 def test_a_tape_the_judge_cannot_use_is_a_failed_verdict_without_values():
-    another_cells = taped(namespace(CH), [("ch01.scalars", False)])
+    another_cells = taped(namespace(CH), [("ch01.convert", False)])
     for raw, template in ((b"", J.NO_ANSWERS), (b"\xff\xfe", J.UNREADABLE), (another_cells, J.NOT_THIS_CELLS)):
         verdicts: list[dict] = []
         passed, _, why = J.judge_cell(CELL, raw, HIDDEN_SEED, verdicts=verdicts)

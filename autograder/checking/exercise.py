@@ -36,6 +36,7 @@ import torch
 from . import checks
 from .answers import Answer, freeze, frozen_exception, missing
 from .checks import CheckFailure
+from .i18n import _
 
 ExerciseFn = Callable[["Learner", "Rand", bool], None]
 REGISTRY: dict[str, ExerciseFn] = {}
@@ -93,7 +94,7 @@ class Rand:
         return options[int(self.np.integers(0, len(options)))]
 
     def shape(self, min_dims: int = 1, max_dims: int = 3, max_size: int = 4) -> tuple[int, ...]:
-        return tuple(self.int(1, max_size) for _ in range(self.int(min_dims, max_dims)))
+        return tuple(self.int(1, max_size) for _dim in range(self.int(min_dims, max_dims)))
 
     def randn(self, *shape: int, dtype: torch.dtype = torch.float32, requires_grad: bool = False) -> torch.Tensor:
         return torch.randn(shape, generator=self.gen, dtype=dtype).requires_grad_(requires_grad)
@@ -217,11 +218,21 @@ def mode() -> str:
     return os.environ.get("AUTOGRADER_MODE", "interactive")
 
 
+def label(name: str, hidden: bool) -> str:
+    """How a check is named to the learner: ``ch01.make_grid``, or with its hidden tests."""
+    return _("{name} (hidden tests)").format(name=name) if hidden else name
+
+
+def passed(label: str) -> str:
+    """The line a passing check prints (here and in grading feedback)."""
+    return _("✓ {label}: correct").format(label=label)
+
+
 def check(name: str, hidden: bool = False) -> None:
     """Grade exercise ``name`` against the caller's namespace (the notebook's globals)."""
     ns = sys._getframe(1).f_globals
     seed = VISIBLE_SEED if not hidden else int(os.environ.get("AUTOGRADER_SEED", "0")) or secrets.randbits(31)
-    label = f"{name}{' (hidden tests)' if hidden else ''}"
+    label_ = label(name, hidden)
     if mode() == "record":
         from ..grading.tape import record
         tape: list = []
@@ -234,14 +245,14 @@ def check(name: str, hidden: bool = False) -> None:
         finally:
             checks.recording = False
         record(name, hidden, seed, tape)
-        print(f"answers recorded for {label}")
+        print(f"answers recorded for {label_}")
         return
     learner = Learner(ns=ns)
     try:
         run_exercise(name, learner, seed, hidden)
     except CheckFailure as failure:
         raise _climb(name, failure).with_traceback(None) from None
-    print(f"✓ {label}: correct")
+    print(passed(label_))
 
 
 # The hint ladder's memory: which checks have failed in this kernel. Only the interactive check() climbs it;

@@ -18,7 +18,7 @@ from typing import Any
 from . import tape as T
 from ..checking.answers import Answer
 from ..checking.checks import CheckFailure
-from ..checking.exercise import VISIBLE_SEED, Learner, run_exercise
+from ..checking.exercise import VISIBLE_SEED, Learner, label as label_of, passed, run_exercise
 
 Check = tuple[str, bool]
 
@@ -26,7 +26,7 @@ Check = tuple[str, bool]
 NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"
 UNREADABLE = "forged-tape: the recorded answers are unreadable"
 NOT_THIS_CELLS = "forged-tape: the recorded answers are not this cell's"
-UNJUDGEABLE = "the recorded answers could not be judged"
+UNJUDGEABLE = "judge-crash: the grader could not judge these answers; an instructor will look"
 MISMATCH = "the recorded answers do not match this test"
 
 
@@ -105,7 +105,7 @@ def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, templa
         out.update(label=failure.what, template=failure.template, message=str(failure),
                    hint=None if failure.hint is None else str(failure.hint.pointer))
     elif message is not None:
-        out.update(label=f"{name}{' (hidden tests)' if hidden else ''}", template=template, message=message)
+        out.update(label=label_of(name, hidden), template=template, message=message)
     return out
 
 
@@ -133,7 +133,7 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
         said.append(verdict(*first, template=NOT_THIS_CELLS, message=why))
         return False, [_fail(why, "NotGraded")], why
     for k, (name, hidden) in enumerate(checks):
-        label = f"{name}{' (hidden tests)' if hidden else ''}"
+        label = label_of(name, hidden)
         rec = records[k] if k < len(records) else None
         if rec is None or rec["exercise"] != name or rec["hidden"] != hidden:
             why = f"no answers were recorded for {label} (the test cell did not run to the end, or was changed)"
@@ -146,8 +146,8 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
         except CheckFailure as failure:
             said.append(verdict(name, hidden, failure))
             return False, outputs + [_fail(str(failure))], f"{label}: {str(failure).splitlines()[0]}"
-        except Exception as exc:  # a forged answer of the wrong shape: its fault, never the judge's crash
-            why = f"{label}: the recorded answers could not be judged ({type(exc).__name__})"
+        except Exception as exc:  # a grader bug, or answers forged into a shape no check expects: a human decides
+            why = f"judge-crash: {label}: the grader could not judge these answers ({type(exc).__name__}); an instructor will look"
             said.append(verdict(name, hidden, template=UNJUDGEABLE, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
         if learner._pos != len(steps):
@@ -155,7 +155,7 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
             said.append(verdict(name, hidden, template=MISMATCH, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
         said.append(verdict(name, hidden))
-        outputs.append(_ok(f"✓ {label}: correct\n"))
+        outputs.append(_ok(passed(label) + "\n"))
     return True, outputs, None
 
 

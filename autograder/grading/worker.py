@@ -48,22 +48,17 @@ FALLBACK = bool(os.environ.get("AUTOGRADER_FALLBACK"))
 def _kill_all_others(child: int) -> None:
     """SIGKILL every process this uid can signal in the sandbox except us; reap them.
 
-    Without bwrap there is no pid namespace of our own, so only the child's process group goes."""
+    Without bwrap there is no pid namespace of our own (``kill(-1)`` would reach the host), so every
+    descendant goes instead: we are a child subreaper, so daemons in their own session are ours too."""
     me = os.getpid()
-    if FALLBACK:
-        try:
-            os.killpg(child, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        _reap()
-        return
     for _ in range(50):
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        for pid in sandbox.descendants(me) if FALLBACK else [-1]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         _reap()
-        alive = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (me, 1)]
+        alive = sandbox.descendants(me) if FALLBACK else [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (me, 1)]
         if not alive:
             return
         time.sleep(0.01)
@@ -229,7 +224,7 @@ class _Slot:
 
     def start(self, limits: Limits) -> None:
         self._prepare()
-        if self.sandboxed and not self.cgroups:
+        if not self.cgroups:
             self.cgroups = sandbox.make_cgroups(f"autograder-{os.getpid()}-slot{self.index}", limits)
         if self.sandboxed:
             argv, self.fds = sandbox.command(self.dir, self.index, limits)
@@ -276,7 +271,7 @@ class _Slot:
         msg = {"cells": job.cells, "seed": job.seed, "cwd": str(inside), "out": str(outside),
                "limits": dataclasses.asdict(job.limits)}
         assert self.proc and self.proc.stdin
-        flags = [] if self.sandboxed else [sandbox.NO_SANDBOX_FLAG]
+        flags = sandbox.flags(self.sandboxed, self.cgroups)
         try:
             self.proc.stdin.write((json.dumps(msg) + "\n").encode())
             self.proc.stdin.flush()

@@ -10,6 +10,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .. import judge as J
+from ...checking.i18n import language_of, using
 from ..flags import flag
 from ..scan import scan_source
 
@@ -52,6 +53,7 @@ class Judge(NbGraderPreprocessor):
             notebook = gb.find_notebook(g["notebook"], g["assignment"])
             grade_cells = {c.name: (c.cell_type, float(c.max_score)) for c in notebook.grade_cells}
             sources = {c.name: c.source for c in notebook.source_cells}
+        info["language"] = language_of(sources.values())
         coursedir = CourseDirectory(config=self.config)
         submitted = Path(coursedir.format_path(coursedir.submitted_directory, g["student"], g["assignment"])) / f"{g['notebook']}.ipynb"
         flags = list(info["flags"]) + _raw_structure(submitted, {k: v[0] for k, v in grade_cells.items()})
@@ -96,9 +98,10 @@ class Judge(NbGraderPreprocessor):
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
         stopped = info.get("reason")
         verdicts: list[dict] = []
-        passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped, verdicts)
-        if why and why.startswith("forged-tape"):
-            flags.append(flag("forged-tape", gid))
+        with using(info.get("language", "en")):  # the feedback speaks the notebook's language
+            passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped, verdicts)
+        if why and why.startswith(("forged-tape", "judge-crash")):
+            flags.append(flag(why.split(":", 1)[0], gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
         return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}
