@@ -149,3 +149,34 @@ def test_the_torch_adapter_computes_what_torch_does(step):
         spec = {**step_graph(Rand(seed), step), "retain": seed % 2}
         for got, want in zip(run(torch_engine.Tensor, spec), run_torch(spec)):
             assert (got is None) == (want is None) and (got is None or np.allclose(got, want, rtol=1e-12, atol=1e-12))
+
+
+def test_the_learning_rate_sentence_is_true():
+    # the chapter: lr=0.3 agrees with torch to rounding for 400 steps (below 1e-14); with lr=0.5 the rounding
+    # differences grow from around step 140 and the curves part by step 400
+    from autograder.checking.exercises.ch10_train_with_your_autograd import make_moons
+    from autograder.checking.saved_engine import load_engine
+    from conftest import REPO
+    ns = namespace(CH)
+    Tensor, no_grad, which = load_engine(str(REPO / "solutions" / CH9))  # the engine the stored outputs train
+    assert which == "your engine"
+    ns.update(Tensor=Tensor, no_grad=no_grad)
+    X, y = make_moons(200, 0.1, np.random.default_rng(0))
+    gaps = {}
+    for lr in (0.3, 0.5):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(),
+                                    torch.nn.Linear(16, 2)).double()
+        params, opt = ns["params_from_torch"](model), torch.optim.SGD(model.parameters(), lr=lr)
+        gap = []
+        for _ in range(400):
+            mine = ns["train_step"](params, X, y, lr)
+            tl = torch.nn.functional.cross_entropy(model(torch.from_numpy(X)), torch.from_numpy(y))
+            opt.zero_grad()
+            tl.backward()
+            opt.step()
+            gap.append(abs(mine - tl.item()) / tl.item())
+        gaps[lr] = np.array(gap)
+    assert gaps[0.3].max() < 1e-14
+    first = int(np.argmax(gaps[0.5] > 1e-9))
+    assert 120 <= first <= 160 and gaps[0.5][:120].max() < 1e-14 and gaps[0.5][-1] > 1e-3, (first, gaps[0.5][-1])
