@@ -1,12 +1,32 @@
 """Freeze whatever learner code produced into plain data: an :class:`Answer`.
 
 Checks never compare the learner's live objects. A live object can lie: a tensor
-subclass can override ``==``, a monkeypatched ``Tensor.is_contiguous`` can answer
-True, an object can claim to equal everything. So every value a learner hands in
-is frozen first, by accessors captured from torch's C type when this module is
-imported (before any learner code runs; that type is immutable, so they cannot
-be swapped later). An Answer holds only numpy arrays, strings, numbers and
-tuples, and crosses a process boundary as JSON (see :mod:`autograder.grading.tape`).
+subclass can override ``==`` or ``__torch_function__``, an ndarray subclass can claim
+another array's memory through ``__array_interface__``, an object can claim to equal
+everything. So every value a learner hands in is frozen first, and freezing trusts no
+method of the value:
+
+* **Exact types only.** A tensor is read only when its type is exactly ``torch.Tensor`` or
+  ``torch.nn.Parameter`` (torch's C++ treats both as plain tensors and never consults their
+  ``__torch_function__``, even a patched one); an array only when its type is exactly
+  ``np.ndarray``; a scalar, str, tuple, list, dict or dtype only when its type is exactly the
+  built-in one. **Anything else, a subclass included, is recorded as "not a tensor" (kind
+  ``other``, its type named) and fails every check** that expects a tensor or array: it is
+  refused, never read through. A type is compared by identity, so a subclass that names
+  itself ``torch.Tensor`` is still a subclass.
+* **No dispatch.** Metadata (dtype, shape, strides, storage, offset, requires_grad, is_leaf,
+  grad) is read through accessors captured from torch's C type when this module is imported;
+  values are read through DLPack, which goes through neither ``__torch_function__`` nor the
+  dispatcher (``Tensor.numpy()`` calls ``detach``, which a registered kernel could replace).
+  While a TorchFunctionMode or TorchDispatchMode is active nothing is read: the answer is
+  recorded as refused (the grader also flags it).
+* **No learner code runs.** Dict keys must be exact ``str``; an array's ``base`` is read only
+  when it is an exact ndarray; type names are read with ``type``'s own getters.
+
+When grading, the sandbox runs a sealed copy of this module (:mod:`autograder.grading.seal`),
+so patching its globals from learner code changes nothing. An Answer holds only numpy
+arrays, strings, numbers and tuples, and crosses a process boundary as JSON (see
+:mod:`autograder.grading.tape`).
 """
 from __future__ import annotations
 
@@ -28,19 +48,34 @@ _storage_nbytes = torch._C.StorageBase.nbytes
 _detach = _TB.detach
 _to = _TB.to
 _numpy = _TB.numpy
-_clone = _TB.clone
+_is_conj = _TB.is_conj
+_is_neg = _TB.is_neg
+_is_sparse = _TB.is_sparse.__get__
 _requires_grad = _TB.requires_grad.__get__
 _is_leaf = _TB.is_leaf.__get__
 _grad = _TB.grad.__get__
 _grad_fn = _TB.grad_fn.__get__
 _dtype = _TB.dtype.__get__
 _shape = _TB.shape.__get__
+_to_dlpack = torch._C._to_dlpack
+_from_dlpack = np.from_dlpack
+_modes = (torch._C._len_torch_function_stack, torch._C._len_torch_dispatch_stack)
+_TENSOR_TYPES = (torch.Tensor, torch.nn.Parameter)
 _tensor_type = torch.Tensor
 _ndarray_type = np.ndarray
+_qualname = type.__dict__["__qualname__"].__get__
+_typename = type.__dict__["__name__"].__get__
+_modname = type.__dict__["__module__"].__get__
+_NP_SCALARS = frozenset(t for t in np.sctypeDict.values() if t is not np.object_)
 _id = id
 _type = type
 _isinstance = isinstance
 _issubclass = issubclass
+_str, _int, _float, _complex, _bool, _tuple, _list, _dict = str, int, float, complex, bool, tuple, list, dict
+_len, _slice, _prod = len, slice, math.prod
+_dtype_type, _size_type = torch.dtype, torch.Size
+_np_array, _np_asarray, _np_conj, _np_negative = np.array, np.asarray, np.conj, np.negative
+_catch_warnings, _simplefilter = warnings.catch_warnings, warnings.simplefilter
 
 MAX_ELEMENTS = 1_000_000  # an answer larger than this is a mistake, not an answer
 
@@ -79,7 +114,7 @@ class Answer:
         if self.kind == "missing":
             return f"nothing: `{self.value}` is not defined"
         if self.kind == "other":
-            return f"an object of type {self.meta.get('type')}"
+            return self.meta.get("refused") or f"an object of type {self.meta.get('type')}"
         if self.kind in ("tuple", "list"):
             return f"a {self.kind} of {len(self.value)} items"
         return f"{self.kind} {show(self)}"
@@ -119,95 +154,150 @@ def show(a: Answer) -> str:
     return repr(a.value)
 
 
+class _DLPack:
+    """Hands a tensor's DLPack capsule to ``np.from_dlpack``: its memory, read without any dispatch."""
+
+    __slots__ = ("capsule",)
+
+    def __init__(self, capsule: Any):
+        self.capsule = capsule
+
+    def __dlpack__(self, **_: Any) -> Any:
+        return self.capsule
+
+    def __dlpack_device__(self) -> tuple:
+        return (1, 0)  # kDLCPU
+
+
 def _tensor_values(t) -> np.ndarray:
-    d = _detach(t)
     try:
-        return np.array(_numpy(d), copy=True)
-    except (TypeError, RuntimeError):  # bfloat16 and friends have no numpy dtype
-        return np.array(_numpy(_to(d, torch.float64)), copy=True)
+        arr = _np_array(_from_dlpack(_DLPack(_to_dlpack(t))), copy=True)
+    except (TypeError, RuntimeError, BufferError, ValueError):  # bfloat16 and friends: numpy has no such dtype
+        arr = _np_array(_numpy(_to(_detach(t), torch.float64)), copy=True)
+    if _is_conj(t):  # DLPack exports the stored values, not the lazy conjugate or negation on top of them
+        arr = _np_conj(arr)
+    if _is_neg(t):
+        arr = _np_negative(arr)
+    return arr
 
 
 def _quiet_grad(t):
     # Reading .grad of a non-leaf warns on stderr, and nbgrader fails any test cell
     # that writes to stderr: a correct answer must never lose points to a warning.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _catch_warnings():
+        _simplefilter("ignore")
         return _grad(t)
 
 
+def _type_name(t: type) -> str:
+    """``module.qualname`` of a type, through ``type``'s own getters (a metaclass cannot answer instead)."""
+    mod, name = _modname(t), _qualname(t)
+    return f"{mod if _type(mod) is _str else '?'}.{name if _type(name) is _str else '?'}"
+
+
+def _refused(t: type, base: str) -> Answer:
+    return Answer("other", meta={"type": _type_name(t), "refused": f"a subclass of {base} ({_type_name(t)}), not a plain {base}"})
+
+
 def freeze(obj: Any, *, _depth: int = 0) -> Answer:
-    """Turn ``obj`` into an :class:`Answer`, without trusting any of its methods."""
+    """Turn ``obj`` into an :class:`Answer`, without trusting any of its methods (see the module docstring)."""
     if _depth > 4:
         return Answer("other", meta={"type": "nested too deeply"})
     t = _type(obj)
+    if t in _TENSOR_TYPES:
+        return _freeze_tensor(obj, t, _depth)
+    if t is _ndarray_type:
+        return _freeze_array(obj, t)
     if _issubclass(t, _tensor_type):
-        meta: dict = {
-            "type": f"{t.__module__}.{t.__qualname__}",
-            "dtype": str(_dtype(obj)).replace("torch.", ""),
-            "shape": tuple(int(s) for s in _shape(obj)),
-            "stride": tuple(int(s) for s in _stride(obj)),
-            "offset": int(_storage_offset(obj)),
-            "contiguous": bool(_is_contiguous(obj)),
-            "requires_grad": bool(_requires_grad(obj)),
-            "is_leaf": bool(_is_leaf(obj)),
-            "grad_fn": None if _grad_fn(obj) is None else _type(_grad_fn(obj)).__name__,
-            "id": _id(obj),
-        }
-        n = math.prod(meta["shape"])
-        if n > MAX_ELEMENTS:
-            return Answer("other", meta={"type": f"tensor with {n} elements (too large to grade)"})
-        storage = _untyped_storage(obj)
-        meta["storage"] = int(_storage_ptr(storage))
-        meta["storage_nbytes"] = int(_storage_nbytes(storage))
-        g = _quiet_grad(obj)
-        meta["grad"] = None if g is None else freeze(g, _depth=_depth + 1)
-        return Answer("tensor", _tensor_values(obj), meta)
+        return _refused(t, "torch.Tensor")
     if _issubclass(t, _ndarray_type):
-        if obj.size > MAX_ELEMENTS or obj.dtype.hasobject:
-            return Answer("other", meta={"type": f"numpy array of {obj.dtype}"})
-        meta = {
-            "type": f"{t.__module__}.{t.__qualname__}",
-            "dtype": str(obj.dtype),
-            "shape": tuple(int(s) for s in obj.shape),
-            "stride": tuple(int(s) for s in obj.strides),
-            "storage": int(obj.__array_interface__["data"][0]),
-            "base_storage": int(np.asarray(obj.base).__array_interface__["data"][0]) if obj.base is not None and _isinstance(obj.base, _ndarray_type) else None,
-            "id": _id(obj),
-        }
-        return Answer("ndarray", np.array(obj, copy=True), meta)
+        return _refused(t, "numpy.ndarray")
     # Exact types only: a subclass of int or str can override == and lie.
-    if t is bool:
-        return Answer("bool", bool(obj))
-    if t is int:
-        return Answer("int", int(obj))
-    if t is float:
-        return Answer("float", float(obj))
-    if t is complex:
-        return Answer("complex", complex(obj))
-    if t is str:
-        return Answer("str", str(obj)[:10_000])
+    if t is _bool:
+        return Answer("bool", _bool(obj))
+    if t is _int:
+        return Answer("int", _int(obj))
+    if t is _float:
+        return Answer("float", _float(obj))
+    if t is _complex:
+        return Answer("complex", _complex(obj))
+    if t is _str:
+        return Answer("str", _str.__getitem__(obj, _slice(0, 10_000)))
     if obj is None:
         return Answer("none")
-    if t is torch.dtype:
-        return Answer("dtype", str(obj))
-    if t is torch.Size:
-        return Answer("size", tuple(int(s) for s in tuple.__iter__(obj)))
-    if t in (tuple, list):
-        items = list(tuple.__iter__(obj)) if t is tuple else list(list.__iter__(obj))
-        if len(items) > 1000:
-            return Answer("other", meta={"type": f"{t.__name__} of {len(items)} items"})
-        return Answer(t.__name__, tuple(freeze(x, _depth=_depth + 1) for x in items))
-    if t is dict:
-        items = list(dict.items(obj))[:1000]
-        return Answer("dict", tuple((str(k), freeze(v, _depth=_depth + 1)) for k, v in items))
-    if _issubclass(t, np.generic) and not obj.dtype.hasobject:
-        arr = np.asarray(obj)
-        return Answer("ndarray", arr.copy(), {"type": f"numpy.{t.__name__}", "dtype": str(arr.dtype), "shape": (), "stride": (), "scalar": True})
-    return Answer("other", meta={"type": f"{t.__module__}.{t.__qualname__}"})
+    if t is _dtype_type:
+        return Answer("dtype", _str(obj))
+    if t is _size_type:
+        return Answer("size", _tuple(_int(s) for s in _tuple.__iter__(obj)))
+    if t is _tuple or t is _list:
+        items = _list(_tuple.__iter__(obj)) if t is _tuple else _list(_list.__iter__(obj))
+        if _len(items) > 1000:
+            return Answer("other", meta={"type": f"{_typename(t)} of {_len(items)} items"})
+        return Answer("tuple" if t is _tuple else "list", _tuple(freeze(x, _depth=_depth + 1) for x in items))
+    if t is _dict:
+        items = _list(_dict.items(obj))[:1000]
+        if not all(_type(k) is _str for k, _ in items):
+            return Answer("other", meta={"type": "dict with keys that are not plain str"})
+        return Answer("dict", _tuple((k, freeze(v, _depth=_depth + 1)) for k, v in items))
+    if t in _NP_SCALARS:
+        arr = _np_asarray(obj)
+        return Answer("ndarray", arr.copy(), {"type": f"numpy.{_typename(t)}", "dtype": _str(arr.dtype), "shape": (), "stride": (), "scalar": True})
+    return Answer("other", meta={"type": _type_name(t)})
+
+
+def _freeze_tensor(obj: Any, t: type, depth: int) -> Answer:
+    if _modes[0]() or _modes[1]():  # a mode sees (and may answer) every read: read nothing
+        return Answer("other", meta={"type": "unreadable", "refused": "a tensor read while a torch mode was active"})
+    if _is_sparse(obj):
+        return Answer("other", meta={"type": "sparse tensor"})
+    shape = _tuple(_int(s) for s in _shape(obj))
+    n = _prod(shape)
+    if n > MAX_ELEMENTS:
+        return Answer("other", meta={"type": f"tensor with {n} elements (too large to grade)"})
+    fn = _grad_fn(obj)
+    storage = _untyped_storage(obj)
+    meta: dict = {
+        "type": "torch.Tensor" if t is _tensor_type else "torch.nn.parameter.Parameter",
+        "dtype": _str(_dtype(obj)).replace("torch.", ""),
+        "shape": shape,
+        "stride": _tuple(_int(s) for s in _stride(obj)),
+        "offset": _int(_storage_offset(obj)),
+        "contiguous": _bool(_is_contiguous(obj)),
+        "requires_grad": _bool(_requires_grad(obj)),
+        "is_leaf": _bool(_is_leaf(obj)),
+        "grad_fn": None if fn is None else _qualname(_type(fn)),
+        "id": _id(obj),
+        "storage": _int(_storage_ptr(storage)),
+        "storage_nbytes": _int(_storage_nbytes(storage)),
+    }
+    g = _quiet_grad(obj)
+    meta["grad"] = None if g is None else freeze(g, _depth=depth + 1)
+    return Answer("tensor", _tensor_values(obj), meta)
+
+
+def _freeze_array(obj: Any, t: type) -> Answer:
+    if obj.size > MAX_ELEMENTS or obj.dtype.hasobject:
+        return Answer("other", meta={"type": f"numpy array of {obj.dtype}"})
+    base = obj.base
+    meta = {
+        "type": "numpy.ndarray",
+        "dtype": _str(obj.dtype),
+        "shape": _tuple(_int(s) for s in obj.shape),
+        "stride": _tuple(_int(s) for s in obj.strides),
+        "storage": _int(obj.__array_interface__["data"][0]),
+        "base_storage": _int(base.__array_interface__["data"][0]) if _type(base) is _ndarray_type else None,
+        "id": _id(obj),
+    }
+    return Answer("ndarray", _np_array(obj, copy=True), meta)
 
 
 def frozen_exception(exc: BaseException) -> Answer:
-    return Answer("exception", (_type(exc).__name__, str(exc)[:2000]))
+    name = _typename(_type(exc))
+    try:
+        text = _str(exc)
+    except Exception:  # an exception whose message itself raises: keep its name
+        text = "<unprintable message>"
+    return Answer("exception", (name if _type(name) is _str else "?", text[:2000] if _type(text) is _str else "?"))
 
 
 def missing(name: str) -> Answer:
