@@ -116,8 +116,10 @@ def test_errors_compare_type_and_message():
 
 def test_unanswered_exercises_say_so_kindly():
     stub = Answer("exception", ("NotImplementedError", "Replace this line"))
-    assert "not answered yet" in fails(C.tensor, stub, torch.ones(2), "x")
-    assert "not defined yet" in fails(C.tensor, Answer("missing", "x"), torch.ones(2), "x")
+    msg = fails(C.tensor, stub, torch.ones(2), "x", hint="reveals the answer")
+    assert "not answered yet: replace the `raise NotImplementedError(...)` line" in msg and "reveals" not in msg
+    msg = fails(C.tensor, Answer("missing", "x"), torch.ones(2), "x", hint="reveals the answer")
+    assert "`x` is not defined: replace the `raise NotImplementedError(...)` line" in msg and "reveals" not in msg
 
 
 def test_same_object_uses_identity():

@@ -27,7 +27,7 @@ def test_items_passes_torch_itself():
 
 def test_items_names_the_wrong_item():
     msg = fails((np.array([1.0, 2.0]), np.array([[0.75]]), None))
-    assert "graph: x.grad: wrong values" in msg and "hint: sum back" in msg
+    assert "graph -> x.grad: wrong values" in msg and "hint: sum back" in msg
 
 
 def test_items_rejects_right_values_in_the_wrong_shape():

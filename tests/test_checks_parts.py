@@ -14,7 +14,7 @@ def test_parts_returns_the_frozen_items():
 
 
 def test_parts_rejects_a_missing_function_with_a_lesson():
-    with pytest.raises(CheckFailure, match="not defined yet"):
+    with pytest.raises(CheckFailure, match="`f` is not defined: replace"):
         C.parts(missing("f"), "f(t)")
 
 

@@ -1,4 +1,4 @@
-"""An exercise whose function is not written yet teaches ("not defined yet"), whatever way the
+"""An exercise whose function is not written yet teaches ("not defined: replace the raise line"), whatever way the
 exercise reaches the learner. The browser test's Validate first showed ch01.convert crashing here with an
 AttributeError (before checks.parts guarded `L.call(..., inputs=True)`); this keeps it fixed."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from autograder.checking.exercise import Learner, run_exercise
 
 @pytest.mark.parametrize("hidden", [False, True])
 def test_call_with_inputs_on_a_missing_function_teaches(hidden):
-    with pytest.raises(CheckFailure, match="`to_numpy` is not defined yet"):
+    with pytest.raises(CheckFailure, match="`to_numpy` is not defined: replace"):
         run_exercise("ch01.convert", Learner(ns={}), seed=1, hidden=hidden)
 
 

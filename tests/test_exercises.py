@@ -1,16 +1,16 @@
 """Every chapter's exercises in-process, fast: what must hold for every exercise of every chapter.
 
 - the solution passes the visible test and the hidden tests on many seeds, without a single warning;
-- the chapter's typical wrong answer (tests/wrong_answers/NN_name.py) fails the visible test, is caught by
-  the hidden tests on most seeds, and costs no points on the chapter's other exercises;
+- the chapter's typical wrong answer (tests/wrong_answers/NN_name.py) fails the visible test and the hidden
+  tests on every seed tried (the hidden draws always contain the inputs that expose it), and costs no
+  points on the chapter's other exercises;
 - the trusted judge, replaying recorded answers, gives the same verdicts as the in-process check;
 - a blank answer (the released stub) fails with a lesson, not a crash.
 
-A chapter's wrong-answers file may declare, next to WRONG:
+A chapter's wrong-answers file may declare, next to WRONG (chapters 01-08 declare neither; issue 12):
 - ``VISIBLE_ONLY``: answers wrong only in a prediction, which only the visible test grades;
 - ``HIDDEN_MAY_MISS``: answers that break one case the random hidden draws do not always contain;
-  the visible test must catch them, the hidden tests at least sometimes;
-- ``HIDDEN_CATCHES``: a stricter minimum (out of 20 seeds) for the chapter's other answers.
+  the visible test must catch them, the hidden tests at least sometimes.
 Chapter-specific near-misses stay in tests/test_exercises_chNN.py.
 """
 from __future__ import annotations
@@ -26,11 +26,21 @@ from exercise_harness import (answers_file, exercise_name, judged_by_replay, nam
 
 VISIBLE_SEEDS = (0, 1, 2, 3, 17, 2024, 20240601)  # visible tests are fixed examples, but some draw values from R
 HIDDEN_SEEDS = 20  # seeds 1..N, and 2024; a chapter with cheap exercises may declare more (SOLUTION_SEEDS)
-CATCH_SEEDS = range(1, 21)
-MIN_CATCHES = 15  # not every random draw exposes every mistake (a 3-D tensor suits a[0, :, :]); most must
+CATCH_SEEDS = range(1, 21)  # a typical wrong answer must fail on every one of them
+# Typical wrong answers that the hidden draws do not yet catch on every seed; each entry is an expected
+# failure (strict: once the exercise's inputs always expose the mistake, the entry must go).
+NOT_YET_EVERY_SEED = {
+    "01_creating_tensors-ex2_predict_dtype": "issue 12 (ch14)", "01_creating_tensors-ex7_find_functions": "issue 12 (ch14)",
+    "03_operations-ex8_predict_matmul": "issue 12 (ch14)", "03_operations-ex10_predict_result_type": "issue 12 (ch14)",
+    "05_memory_sharing-ex2_who_shares": "issue 12 (ch58)", "07_autograd-ex5_predict_dot": "issue 12 (ch58)",
+    "09_mini_autograd-ex2_predict_broadcast": "issue 13", "10_train_with_your_autograd-ex1_cross_entropy": "issue 13",
+}
 OTHERS_RUNS = ((False, 0), (True, 1), (True, 2))
 
 CASES = [pytest.param(ch, gid, id=f"{ch[:2]}-{gid}") for ch in CHAPTERS for gid in answer_ids(read(solution_path(ch)))]
+CATCH_CASES = [pytest.param(ch, gid, id=f"{ch[:2]}-{gid}", marks=[pytest.mark.xfail(
+    strict=True, reason=NOT_YET_EVERY_SEED[f"{ch}-{gid}"])] if f"{ch}-{gid}" in NOT_YET_EVERY_SEED else [])
+    for ch in CHAPTERS for gid in answer_ids(read(solution_path(ch)))]
 
 
 @pytest.mark.parametrize("ch,gid", CASES)
@@ -44,8 +54,8 @@ def test_the_solution_passes_quietly_on_many_seeds(ch, gid):
     assert not failing, f"{name}: the solution fails (or warns) on seeds {failing}"
 
 
-@pytest.mark.parametrize("ch,gid", CASES)
-def test_the_typical_wrong_answer_loses_points(ch, gid):
+@pytest.mark.parametrize("ch,gid", CATCH_CASES)
+def test_the_typical_wrong_answer_loses_points_on_every_seed(ch, gid):
     declared = answers_file(ch)
     wrong, visible_only, may_miss = declared["WRONG"], declared.get("VISIBLE_ONLY", set()), declared.get("HIDDEN_MAY_MISS", set())
     assert set(visible_only) | set(may_miss) <= set(wrong), f"{ch}: declarations name unknown answers"
@@ -53,13 +63,22 @@ def test_the_typical_wrong_answer_loses_points(ch, gid):
     ns, name = namespace(ch, {gid: wrong[gid]}), exercise_name(ch, gid)
     slipped = [s for s in (0, 1) if passes(name, ns, s, hidden=False)]
     assert not slipped, f"{gid}: the typical wrong answer passes the visible test (seeds {slipped})"
-    caught = sum(not passes(name, ns, seed, hidden=True) for seed in CATCH_SEEDS)
-    minimum = declared.get("HIDDEN_CATCHES", MIN_CATCHES)
-    if gid in visible_only or gid in may_miss:
+    missed = [seed for seed in CATCH_SEEDS if passes(name, ns, seed, hidden=True)]
+    if ch[:2] > "08" and (gid in visible_only or gid in may_miss):  # chapters 01-08 may not declare misses
         # a declaration that no longer describes the answer must go, or it hides a regression later
-        assert caught < MIN_CATCHES, f"{gid}: declared VISIBLE_ONLY/HIDDEN_MAY_MISS, yet caught on {caught}/20 seeds"
-        minimum = 1 if gid in may_miss else 0
-    assert caught >= minimum, f"{gid}: the hidden test catches the wrong answer on only {caught}/20 seeds (>= {minimum})"
+        assert missed, f"{gid}: declared VISIBLE_ONLY/HIDDEN_MAY_MISS, yet caught on every seed"
+        if gid in may_miss:
+            assert len(missed) < len(CATCH_SEEDS), f"{gid}: HIDDEN_MAY_MISS, yet never caught by the hidden tests"
+        return
+    assert not missed, f"{gid}: the hidden tests let the typical wrong answer pass on seeds {missed}"
+
+
+@pytest.mark.parametrize("ch", [c for c in CHAPTERS if c[:2] <= "08"])
+def test_chapters_01_to_08_declare_no_misses(ch):
+    declared = answers_file(ch)
+    excused = {g for g in declared.get("VISIBLE_ONLY", set()) | declared.get("HIDDEN_MAY_MISS", set())
+               if f"{ch}-{g}" not in NOT_YET_EVERY_SEED}
+    assert not excused, f"{ch}: every typical wrong answer must fail on every hidden seed (issue 12), not {excused}"
 
 
 @pytest.mark.parametrize("ch,gid", CASES)

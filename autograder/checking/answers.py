@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .i18n import _
+
 _TB = torch._C.TensorBase
 _stride = _TB.stride
 _storage_offset = _TB.storage_offset
@@ -103,21 +105,40 @@ class Answer:
         return None if s is None else tuple(s)
 
     def describe(self) -> str:
-        """A short phrase a teacher would use: 'a float32 tensor of shape (3, 4)'."""
+        """A short phrase a teacher would use: 'a float32 tensor of shape (3, 4)'. A tuple lists its items."""
         if self.kind == "tensor":
-            return f"{article(self.dtype)} {self.dtype} tensor of shape {fmt_shape(self.shape)}"
+            return (_("an {dtype} tensor of shape {shape}") if article(self.dtype) == "an" else
+                    _("a {dtype} tensor of shape {shape}")).format(dtype=self.dtype, shape=fmt_shape(self.shape))
         if self.kind == "ndarray":
-            return f"a numpy {self.dtype} array of shape {fmt_shape(self.shape)}"
+            return _("a numpy {dtype} array of shape {shape}").format(dtype=self.dtype, shape=fmt_shape(self.shape))
         if self.kind == "exception":
             name, msg = self.value
-            return f"an error, {name}: {first_line(msg)}"
+            return _("an error, {name}: {message}").format(name=name, message=first_line(msg))
         if self.kind == "missing":
-            return f"nothing: `{self.value}` is not defined"
+            return _("nothing: `{name}` is not defined").format(name=self.value)
         if self.kind == "other":
-            return self.meta.get("refused") or f"an object of type {self.meta.get('type')}"
+            if self.meta.get("subclass_of"):
+                return _("a subclass of {base} ({type}), not a plain {base}").format(
+                    base=self.meta["subclass_of"], type=self.meta.get("type"))
+            if self.meta.get("type") == "unreadable":
+                return _("a tensor that could not be read: a torch mode was active")
+            return _("an object of type {type}").format(type=self.meta.get("type"))
         if self.kind in ("tuple", "list"):
-            return f"a {self.kind} of {len(self.value)} items"
+            inner = ", ".join(x.describe() for x in self.value[:6]) + (", ..." if len(self.value) > 6 else "")
+            return (_("a tuple ({items})") if self.kind == "tuple" else _("a list [{items}]")).format(items=inner)
+        if self.kind == "dict":
+            return _("a dict with keys {keys}").format(keys=", ".join(repr(k) for k, _v in self.value))
         return f"{self.kind} {show(self)}"
+
+    def describe_kind(self) -> str:
+        """What kind of thing this is, with its article: 'a bool', 'an int', 'a tensor'."""
+        return _KINDS.get(self.kind, self.kind)
+
+
+_KINDS = {"tensor": _("a tensor"), "ndarray": _("a numpy array"), "bool": _("a bool"), "int": _("an int"),
+          "float": _("a float"), "complex": _("a complex number"), "str": _("a string"), "none": _("None"),
+          "dtype": _("a dtype"), "size": _("a torch.Size"), "tuple": _("a tuple"), "list": _("a list"),
+          "dict": _("a dict"), "exception": _("an error"), "missing": _("nothing"), "other": _("another object")}
 
 
 def article(word: str | None) -> str:
@@ -142,6 +163,8 @@ def show(a: Answer) -> str:
         return a.value
     if a.kind == "size":
         return f"torch.Size({list(a.value)})"
+    if a.kind == "dict":
+        return "{" + ", ".join(f"{k!r}: {show(v)}" for k, v in a.value) + "}"
     if a.kind in ("tuple", "list"):
         inner = ", ".join(show(x) for x in a.value)
         return f"({inner}{',' if len(a.value) == 1 else ''})" if a.kind == "tuple" else f"[{inner}]"
@@ -196,7 +219,7 @@ def _type_name(t: type) -> str:
 
 
 def _refused(t: type, base: str) -> Answer:
-    return Answer("other", meta={"type": _type_name(t), "refused": f"a subclass of {base} ({_type_name(t)}), not a plain {base}"})
+    return Answer("other", meta={"type": _type_name(t), "subclass_of": base})
 
 
 def freeze(obj: Any, *, _depth: int = 0) -> Answer:
@@ -247,7 +270,7 @@ def freeze(obj: Any, *, _depth: int = 0) -> Answer:
 
 def _freeze_tensor(obj: Any, t: type, depth: int) -> Answer:
     if _modes[0]() or _modes[1]():  # a mode sees (and may answer) every read: read nothing
-        return Answer("other", meta={"type": "unreadable", "refused": "a tensor read while a torch mode was active"})
+        return Answer("other", meta={"type": "unreadable"})
     if _is_sparse(obj):
         return Answer("other", meta={"type": "sparse tensor"})
     shape = _tuple(_int(s) for s in _shape(obj))

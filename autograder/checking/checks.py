@@ -2,9 +2,10 @@
 
 Every function here compares two pieces of plain data (see :mod:`autograder.checking.answers`),
 the learner's ``got`` and torch's ``want``, and raises :class:`CheckFailure` with a
-note a teacher would write: what torch gives, what you gave, and a one-line hint.
+note a teacher would write: what torch gives, what you gave, and a hint (a :class:`Hint` ladder).
 ``want`` may be a live torch/Python value (computed by the caller, in a process that
 never ran learner code) or an Answer; it is frozen the same way as ``got``.
+Every message goes through ``_()`` (:mod:`autograder.checking.i18n`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .answers import Answer, first_line, fmt_shape, freeze, frozen_exception, show
+from .answers import Answer, first_line, freeze, frozen_exception, show
+from .failure import CheckFailure, Hint
+from .i18n import _
+
+__all__ = ["CheckFailure", "Hint", "outcome", "tensor", "value", "error", "same_outcome", "grad", "flag", "meta",
+           "shares_memory", "same_object", "choice", "parts", "items", "untouched"]
 
 # Tolerances follow torch.testing.assert_close's defaults, so "close" means what torch means.
 _TOL = {
@@ -37,37 +43,40 @@ def _verdict(fn: Callable) -> Callable:
     return wrapper
 
 
-class CheckFailure(AssertionError):
-    """A learner's answer differs from torch's. The message is the lesson."""
-
-    def __init__(self, what: str, problem: str, want: str = "", got: str = "", hint: str | None = None):
-        self.what, self.problem, self.hint = what, problem, hint
-        lines = [f"{what}: {problem}"]
-        if want or got:
-            lines += [f"    torch gives: {want}", f"    you gave:    {got}"]
-        if hint:
-            lines.append(f"    hint: {hint}")
-        super().__init__("\n".join(lines))
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this instead of a traceback: the learner sees the lesson, not our internals.
-        return ["\x1b[31mCheckFailure\x1b[0m: " + str(self)]
-
-
 def _want(x: Any) -> Answer:
     return x if isinstance(x, Answer) else freeze(x)
 
 
-def _not_an_answer(got: Answer, want: Answer, what: str, hint: str | None) -> None:
-    """Fail early, and kindly, when the learner produced an error or nothing at all."""
+HintArg = "Hint | str | None"
+NOT_ALLOWED = "TorchNotAllowed"  # raised by autograder.checking.no_torch when a function reaches for torch
+
+
+def untouched(got: Answer) -> bool:
+    """The learner has not answered yet: the stub still raises, the name is not defined, or it is still ``...``."""
+    return (got.kind == "missing" or (got.kind == "exception" and got.value[0] == "NotImplementedError")
+            or (got.kind == "other" and got.meta.get("type") == "builtins.ellipsis"))
+
+
+def _not_an_answer(got: Answer, want: Answer, what: str, hint: HintArg) -> None:
+    """Fail early, and kindly, when the learner produced an error or nothing at all.
+
+    An untouched answer gets no hint: a hint written for a wrong answer would give the answer away."""
     if got.kind == "missing":
-        raise CheckFailure(what, f"`{got.value}` is not defined yet. Run your answer cell first.", hint=hint)
-    if got.kind == "exception" and want.kind != "exception":
+        raise CheckFailure(what, _("`{name}` is not defined: replace the `raise NotImplementedError(...)` line in its "
+                                   "cell with your answer, then run that cell."), fields={"name": got.value})
+    if untouched(got) and got.kind == "other":
+        raise CheckFailure(what, _("still `...`: replace the `...` with your answer, then run that cell."))
+    if got.kind == "exception" and (want.kind != "exception" or got.value[0] in ("NotImplementedError", NOT_ALLOWED)):
         name, msg = got.value
-        if name == "NotImplementedError":
-            raise CheckFailure(what, "not answered yet (your cell still raises NotImplementedError).", hint=hint)
-        raise CheckFailure(what, "your code raised an error where torch returns a value.",
-                           want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
+        if name == "NotImplementedError" and not (want.kind == "exception" and want.value[0] == name):
+            raise CheckFailure(what, _("not answered yet: replace the `raise NotImplementedError(...)` line with your "
+                                       "answer, then run that cell."))
+        if name == NOT_ALLOWED:
+            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy, and your function "
+                                       "used them: {detail}"), fields={"detail": first_line(msg)})
+        if want.kind != "exception":
+            raise CheckFailure(what, _("your code raised an error where torch returns a value."),
+                               want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
 
 
 def outcome(fn: Callable, *args: Any, **kwargs: Any) -> Answer:
@@ -81,21 +90,23 @@ def outcome(fn: Callable, *args: Any, **kwargs: Any) -> Answer:
 
 
 @_verdict
-def tensor(got: Answer, want: Any, what: str, *, hint: str | None = None, exact: bool | None = None,
+def tensor(got: Answer, want: Any, what: str, *, hint: HintArg = None, exact: bool | None = None,
            rtol: float | None = None, atol: float | None = None, strides: bool = False,
            kind: str = "tensor") -> None:
     """Same kind (a real torch.Tensor, not a subclass), dtype, shape and values."""
     w = _want(want)
     _not_an_answer(got, w, what, hint)
     if got.kind != w.kind:
-        raise CheckFailure(what, f"expected {w.describe()}.", want=w.describe(), got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("expected {thing}."), want=w.describe(), got=got.describe(), hint=hint,
+                           fields={"thing": w.describe()})
     if got.meta.get("type") != w.meta.get("type"):
-        raise CheckFailure(what, f"expected a plain {w.meta.get('type')}, not a {got.meta.get('type')}.",
-                           hint="return the tensor itself; a subclass can change how == behaves.")
+        raise CheckFailure(what, _("expected a plain {type}, not a {subclass}."), want=str(w.meta.get("type")),
+                           got=str(got.meta.get("type")), fields={"type": w.meta.get("type"), "subclass": got.meta.get("type")},
+                           hint=_("return the tensor itself; a subclass can change how == behaves."))
     if got.dtype != w.dtype:
-        raise CheckFailure(what, "wrong dtype.", want=w.describe(), got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("wrong dtype."), want=w.describe(), got=got.describe(), hint=hint)
     if got.shape != w.shape:
-        raise CheckFailure(what, "wrong shape.", want=w.describe(), got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("wrong shape."), want=w.describe(), got=got.describe(), hint=hint)
     g, e = np.asarray(got.value), np.asarray(w.value)
     if exact is None:
         exact = not (np.issubdtype(e.dtype, np.floating) or np.issubdtype(e.dtype, np.complexfloating))
@@ -105,15 +116,20 @@ def tensor(got: Answer, want: Any, what: str, *, hint: str | None = None, exact:
         r, a = _TOL.get(w.dtype or "", (1.3e-6, 1e-5))
         same = bool(np.allclose(g, e, rtol=rtol if rtol is not None else r, atol=atol if atol is not None else a, equal_nan=True))
     if not same:
-        raise CheckFailure(what, "wrong values.", want=show(w), got=show(got), hint=hint)
+        raise CheckFailure(what, _("wrong values."), want=show(w), got=show(got), hint=hint)
     if strides and got.meta.get("stride") != w.meta.get("stride"):
-        raise CheckFailure(what, "right values, wrong memory layout (strides).",
-                           want=f"stride {w.meta.get('stride')}", got=f"stride {got.meta.get('stride')}", hint=hint)
+        raise CheckFailure(what, _("right values, wrong memory layout (strides)."), hint=hint,
+                           want=_("stride {stride}").format(stride=w.meta.get("stride")),
+                           got=_("stride {stride}").format(stride=got.meta.get("stride")))
 
 
 @_verdict
-def value(got: Answer, want: Any, what: str, *, hint: str | None = None, rtol: float = 1e-9) -> None:
-    """Plain values: bool, int, float, str, dtype, torch.Size, tuples of them. Kind matters: 1 is not True."""
+def value(got: Answer, want: Any, what: str, *, hint: HintArg = None, rtol: float = 1e-9,
+          names: list[str] | None = None) -> None:
+    """Plain values: bool, int, float, str, dtype, torch.Size, tuples of them. Kind matters: 1 is not True.
+
+    A tuple is judged whole (a shape, a stride), or, given ``names``, item by item, each failure labelled
+    ``what -> name``: never by an index the learner did not write."""
     w = _want(want)
     _not_an_answer(got, w, what, hint)
     if w.kind in ("tensor", "ndarray"):
@@ -121,25 +137,44 @@ def value(got: Answer, want: Any, what: str, *, hint: str | None = None, rtol: f
     if w.kind == "exception":
         return error(got, w, what, hint=hint)
     if got.kind != w.kind and not (w.kind == "size" and got.kind == "tuple" and _all_ints(got)):
-        raise CheckFailure(what, f"expected a {w.kind}, got a {got.kind}.", want=show(w), got=show(got), hint=hint)
-    if w.kind in ("tuple", "list", "size"):
-        gv = got.value if got.kind != "tuple" or w.kind != "size" else tuple(a.value for a in got.value)
-        wv = w.value
-        if len(gv) != len(wv):
-            raise CheckFailure(what, f"expected {len(wv)} items, got {len(gv)}.", want=show(w), got=show(got), hint=hint)
-        if w.kind == "size":
-            if tuple(gv) != tuple(wv):
-                raise CheckFailure(what, "wrong shape.", want=show(w), got=show(got), hint=hint)
-            return
-        for i, (ga, wa) in enumerate(zip(gv, wv)):
-            value(ga, wa, f"{what}[{i}]", hint=hint, rtol=rtol)
-        return
+        raise CheckFailure(what, _("expected {want_kind}, got {got_kind}."), want=show(w), got=show(got), hint=hint,
+                           fields={"want_kind": w.describe_kind(), "got_kind": got.describe_kind()})
+    if w.kind in ("tuple", "list", "size", "dict"):
+        return _sequence(got, w, what, hint, rtol, names)
     if w.kind == "float":
         ok = np.isclose(got.value, w.value, rtol=rtol, atol=1e-12, equal_nan=True)
     else:
         ok = got.value == w.value
     if not ok:
-        raise CheckFailure(what, "not what torch gives.", want=show(w), got=show(got), hint=hint)
+        raise CheckFailure(what, _("not what torch gives."), want=show(w), got=show(got), hint=hint)
+
+
+def _sequence(got: Answer, w: Answer, what: str, hint: HintArg, rtol: float, names: list[str] | None) -> None:
+    if w.kind == "dict":  # a prediction per expression: judged key by key, labelled what['expr']
+        gd, wd = dict(got.value), dict(w.value)
+        if set(gd) != set(wd):
+            raise CheckFailure(what, _("expected exactly the keys {keys}."), want=", ".join(map(repr, wd)),
+                               got=", ".join(map(repr, gd)), hint=hint, fields={"keys": ", ".join(map(repr, wd))})
+        for k, wa in wd.items():
+            value(gd[k], wa, f"{what}[{k!r}]", hint=hint, rtol=rtol)
+        return
+    gv = got.value if got.kind != "tuple" or w.kind != "size" else tuple(a.value for a in got.value)
+    if len(gv) != len(w.value):
+        raise CheckFailure(what, _("torch gives {n} items, you gave {m}."), want=show(w), got=show(got), hint=hint,
+                           fields={"n": len(w.value), "m": len(gv)})
+    if w.kind == "size":
+        if tuple(gv) != tuple(w.value):
+            raise CheckFailure(what, _("wrong shape."), want=show(w), got=show(got), hint=hint)
+        return
+    if names is None:
+        try:
+            for ga, wa in zip(gv, w.value):
+                value(ga, wa, what, hint=hint, rtol=rtol)
+        except CheckFailure:  # judged whole: the message shows both tuples, not one item out of context
+            raise CheckFailure(what, _("not what torch gives."), want=show(w), got=show(got), hint=hint) from None
+        return
+    for name, ga, wa in zip(names, gv, w.value):
+        value(ga, wa, f"{what} -> {name}", hint=hint, rtol=rtol)
 
 
 def _all_ints(a: Answer) -> bool:
@@ -147,86 +182,86 @@ def _all_ints(a: Answer) -> bool:
 
 
 @_verdict
-def error(got: Answer, want: Any, what: str, *, hint: str | None = None, match: str | None = None) -> None:
+def error(got: Answer, want: Any, what: str, *, hint: HintArg = None, match: str | None = None) -> None:
     """The same exception type, and the same message (its first line, or the ``match`` text in it)."""
     w = _want(want)
-    if got.kind == "missing":
-        _not_an_answer(got, w, what, hint)
     if w.kind != "exception":
         raise ValueError(f"{what}: torch raised nothing; this check expects an error")  # an authoring bug
+    _not_an_answer(got, w, what, hint)
     if got.kind != "exception":
-        raise CheckFailure(what, "torch raises an error here, but your code returned a value.",
+        raise CheckFailure(what, _("torch raises an error here, but your code returned a value."),
                            want=show(w), got=got.describe(), hint=hint)
     (gname, gmsg), (wname, wmsg) = got.value, w.value
-    if gname == "NotImplementedError" and wname != gname:
-        raise CheckFailure(what, "not answered yet (your code still raises NotImplementedError).", hint=hint)
     if gname != wname:
-        raise CheckFailure(what, "a different kind of error.", want=show(w), got=show(got), hint=hint)
+        raise CheckFailure(what, _("a different kind of error."), want=show(w), got=show(got), hint=hint)
     ok = (match in gmsg) if match is not None else first_line(gmsg) == first_line(wmsg)
     if not ok:
-        raise CheckFailure(what, "the right kind of error, but a different message.",
-                           want=repr(match) if match is not None else first_line(wmsg), got=first_line(gmsg), hint=hint)
+        raise CheckFailure(what, _("the right kind of error, but a different message."), hint=hint,
+                           want=repr(match) if match is not None else first_line(wmsg), got=first_line(gmsg))
 
 
 @_verdict
-def same_outcome(got: Answer, want: Any, what: str, *, hint: str | None = None) -> None:
+def same_outcome(got: Answer, want: Any, what: str, *, hint: HintArg = None, names: list[str] | None = None) -> None:
     """Value where torch gives a value; the same error where torch raises."""
     w = _want(want)
     if w.kind == "exception":
         return error(got, w, what, hint=hint)
-    return value(got, w, what, hint=hint)
+    return value(got, w, what, hint=hint, names=names)
 
 
 @_verdict
-def grad(got: Answer, want: Any, what: str, *, hint: str | None = None) -> None:
+def grad(got: Answer, want: Any, what: str, *, hint: HintArg = None) -> None:
     """``got`` is a frozen tensor (a leaf); its ``.grad`` must be torch's gradient, or None where torch has None."""
     _not_an_answer(got, Answer("tensor"), what, hint)
     if got.kind != "tensor":
-        raise CheckFailure(what, "expected a tensor whose .grad to read.", got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("expected a tensor whose .grad to read."), want=_("a tensor"), got=got.describe(), hint=hint)
     g = got.meta.get("grad")
     w = want.meta.get("grad") if isinstance(want, Answer) and want.kind == "tensor" else (None if want is None else _want(want))
     if w is None:
         if g is not None:
-            raise CheckFailure(what + ".grad", "torch leaves .grad as None here.", want="None", got=g.describe(), hint=hint)
+            raise CheckFailure(what + ".grad", _("torch leaves .grad as None here."), want="None", got=g.describe(), hint=hint)
         return
     if g is None:
-        raise CheckFailure(what + ".grad", "is None: no gradient reached this tensor.", want=w.describe(), got="None",
-                           hint=hint or "did you call .backward() on a result built from this tensor?")
+        raise CheckFailure(what + ".grad", _("is None: no gradient reached this tensor."), want=w.describe(), got="None",
+                           hint=hint or _("did you call .backward() on a result built from this tensor?"))
     tensor(g, w, what + ".grad", hint=hint)
 
 
 @_verdict
-def flag(got: Answer, want: Any, what: str, *, hint: str | None = None) -> None:
+def flag(got: Answer, want: Any, what: str, *, hint: HintArg = None) -> None:
     """A True/False fact (is_contiguous, requires_grad, is_leaf, a prediction)."""
     value(got, bool(want) if not isinstance(want, Answer) else want, what, hint=hint)
 
 
 @_verdict
-def meta(got: Answer, key: str, want: Any, what: str, *, hint: str | None = None) -> None:
+def meta(got: Answer, key: str, want: Any, what: str, *, hint: HintArg = None) -> None:
     """One memory fact of a frozen tensor: stride, offset, contiguous, requires_grad, is_leaf."""
     _not_an_answer(got, Answer("tensor"), what, hint)
     if got.kind not in ("tensor", "ndarray"):
-        raise CheckFailure(what, "expected a tensor.", got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("expected a tensor."), want=_("a tensor"), got=got.describe(), hint=hint)
     if isinstance(want, torch.Tensor):  # a live tensor: read the fact from its frozen form
         want = freeze(want)
     w = want.meta.get(key) if isinstance(want, Answer) else want
     if isinstance(w, (list, tuple)):
         w = tuple(w)
     if got.meta.get(key) != w:
-        raise CheckFailure(f"{what} ({key})", "not what torch gives.", want=repr(w), got=repr(got.meta.get(key)), hint=hint)
+        raise CheckFailure(f"{what} ({key})", _("not what torch gives."), want=repr(w), got=repr(got.meta.get(key)), hint=hint)
+
+
+def _say_shared(shared: bool) -> str:
+    return _("they share one storage (a view)") if shared else _("they are separate copies")
 
 
 @_verdict
-def shares_memory(a: Answer, b: Answer, want: bool, what: str, *, hint: str | None = None) -> None:
+def shares_memory(a: Answer, b: Answer, want: bool, what: str, *, hint: HintArg = None) -> None:
     """Whether two frozen tensors/arrays sit on the same storage (their data pointers, not their values)."""
     for x in (a, b):
         _not_an_answer(x, Answer("tensor"), what, hint)
         if x.kind not in ("tensor", "ndarray"):
-            raise CheckFailure(what, "expected a tensor or array.", got=x.describe(), hint=hint)
+            raise CheckFailure(what, _("expected a tensor or array."), want=_("a tensor or array"), got=x.describe(), hint=hint)
     got = _shares(a, b)
     if got != bool(want):
-        say = lambda s: "share one storage (a view)" if s else "are separate copies"
-        raise CheckFailure(what, "wrong memory relationship.", want=f"they {say(want)}", got=f"they {say(got)}", hint=hint)
+        raise CheckFailure(what, _("wrong memory relationship."), want=_say_shared(bool(want)), got=_say_shared(got), hint=hint)
 
 
 def _shares(a: Answer, b: Answer) -> bool:
@@ -238,29 +273,30 @@ def _shares(a: Answer, b: Answer) -> bool:
 
 
 @_verdict
-def same_object(a: Answer, b: Answer, want: bool, what: str, *, hint: str | None = None) -> None:
+def same_object(a: Answer, b: Answer, want: bool, what: str, *, hint: HintArg = None) -> None:
     """Whether two names are one Python object (``is``), read from the ids frozen at answer time."""
     for x in (a, b):
         _not_an_answer(x, Answer("tensor"), what, hint)
     got = a.meta.get("id") is not None and a.meta.get("id") == b.meta.get("id")
     if got != bool(want):
-        say = lambda s: "the same object" if s else "two different objects"
-        raise CheckFailure(what, "wrong object identity.", want=say(want), got=say(got), hint=hint)
+        say = lambda s: _("the same object") if s else _("two different objects")  # noqa: E731
+        raise CheckFailure(what, _("wrong object identity."), want=say(want), got=say(got), hint=hint)
 
 
 @_verdict
-def choice(got: Answer, want: str, options: dict[str, str], what: str, *, hint: str | None = None) -> None:
-    """A multiple-choice explanation: ``options`` maps letters to statements."""
+def choice(got: Answer, want: str, options: dict[str, str], what: str, *, hint: HintArg = None) -> None:
+    """A multiple-choice explanation: ``options`` maps letters to statements. A wrong letter is named, the right one never."""
     _not_an_answer(got, Answer("str"), what, hint)
     g = got.value.strip().upper() if got.kind == "str" else None
     if g not in options:
-        raise CheckFailure(what, f"answer with one of the letters {', '.join(sorted(options))}.", got=show(got), hint=hint)
+        raise CheckFailure(what, _("answer with one of the letters {letters}."), want=", ".join(sorted(options)),
+                           got=show(got), hint=hint, fields={"letters": ", ".join(sorted(options))})
     if g != want:
-        raise CheckFailure(what, f"({g}) \"{options[g]}\" is not the reason. Re-read the cells above.", hint=hint)
+        raise CheckFailure(what, _("({letter}) \"{statement}\" is not the reason. Re-read the cells above."), hint=hint,
+                           fields={"letter": g, "statement": options[g]})
 
 
-
-def parts(got: Answer, what: str, *, hint: str | None = None) -> tuple:
+def parts(got: Answer, what: str, *, hint: HintArg = None) -> tuple:
     """The items of a tuple answer, e.g. ``(result, *inputs)`` from ``L.call(..., inputs=True)``.
 
     Not a verdict but a guard: when the learner's function is not defined yet the answer is
@@ -268,13 +304,13 @@ def parts(got: Answer, what: str, *, hint: str | None = None) -> tuple:
     """
     if got.kind != "tuple":
         _not_an_answer(got, Answer("tuple"), what, hint)
-        raise CheckFailure(what, "expected a tuple.", got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("expected a tuple."), want=_("a tuple"), got=got.describe(), hint=hint)
     return got.value
 
 
 @_verdict
-def items(got: Answer, want: Any, names: list[str], what: str, *, hint: str | None = None) -> None:
-    """A tuple of results against torch's, item by item, each failure named: 'x.grad: wrong values'.
+def items(got: Answer, want: Any, names: list[str], what: str, *, hint: HintArg = None) -> None:
+    """A tuple of results against torch's, item by item, each failure named: 'f(x) -> x.grad: wrong values'.
 
     None is a value here: where torch leaves a ``.grad`` as None, a zero array is wrong, and the reverse.
     """
@@ -283,10 +319,12 @@ def items(got: Answer, want: Any, names: list[str], what: str, *, hint: str | No
         return error(got, w, what, hint=hint)
     _not_an_answer(got, w, what, hint)
     if got.kind != "tuple" or len(got.value) != len(w.value):
-        raise CheckFailure(what, f"expected {len(w.value)} results: {', '.join(names)}.", got=got.describe(), hint=hint)
+        raise CheckFailure(what, _("expected {n} results: {names}."), want=", ".join(names), got=got.describe(), hint=hint,
+                           fields={"n": len(w.value), "names": ", ".join(names)})
     for name, g, x in zip(names, got.value, w.value):
+        label = f"{what} -> {name}"
         if x.kind == "none" and g.kind != "none":
-            raise CheckFailure(f"{what}: {name}", "torch leaves this as None.", want="None", got=g.describe(), hint=hint)
+            raise CheckFailure(label, _("torch leaves this as None."), want="None", got=g.describe(), hint=hint)
         if x.kind != "none" and g.kind == "none":
-            raise CheckFailure(f"{what}: {name}", "is None, but torch has a value here.", want=x.describe(), got="None", hint=hint)
-        value(g, x, f"{what}: {name}", hint=hint)
+            raise CheckFailure(label, _("is None, but torch has a value here."), want=x.describe(), got="None", hint=hint)
+        value(g, x, label, hint=hint)

@@ -53,6 +53,20 @@ def exercise(name: str) -> Callable[[ExerciseFn], ExerciseFn]:
     return register
 
 
+def step(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark ``fn(ns, *args)`` as course code that ``L.run`` may run in the learner's process.
+
+    A step must be a module-level function of ``autograder.checking``: the judge never runs it (it reads
+    the step's recorded answer), so its name is what ties a recorded answer to the question asked."""
+    if not fn.__module__.startswith("autograder.checking") or "<locals>" in fn.__qualname__:
+        raise ValueError(f"{fn.__qualname__}: a step is a module-level function of autograder.checking")
+    STEPS[fn.__qualname__] = fn
+    return fn
+
+
+STEPS: dict[str, Callable[..., Any]] = {}
+
+
 def lookup(name: str) -> ExerciseFn:
     if name not in REGISTRY:
         from . import exercises  # noqa: F401  (importing registers every chapter)
@@ -226,5 +240,22 @@ def check(name: str, hidden: bool = False) -> None:
     try:
         run_exercise(name, learner, seed, hidden)
     except CheckFailure as failure:
-        raise failure.with_traceback(None) from None
+        raise _climb(name, failure).with_traceback(None) from None
     print(f"✓ {label}: correct")
+
+
+# The hint ladder's memory: which checks have failed in this kernel. Only the interactive check() climbs it;
+# a recorded or replayed check (grading) never does, so grading feedback shows the first rung only.
+_FAILED: set[tuple] = set()
+
+
+def _climb(name: str, failure: CheckFailure) -> CheckFailure:
+    """The first failure of a check shows its hint's pointer; the same check failing again shows the direct hint.
+
+    "The same check" is the same exercise failing with the same message template and the same hint,
+    whatever the values: a hidden test's random inputs change the values, not the mistake."""
+    key = (name, *failure.key())
+    if key in _FAILED:
+        return failure.with_direct_hint()
+    _FAILED.add(key)
+    return failure

@@ -22,6 +22,13 @@ from ..checking.exercise import VISIBLE_SEED, Learner, run_exercise
 
 Check = tuple[str, bool]
 
+# The templates of verdicts the judge reaches without replaying a check (the tape let it down).
+NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"
+UNREADABLE = "forged-tape: the recorded answers are unreadable"
+NOT_THIS_CELLS = "forged-tape: the recorded answers are not this cell's"
+UNJUDGEABLE = "the recorded answers could not be judged"
+MISMATCH = "the recorded answers do not match this test"
+
 
 def parse_checks(source: str) -> list[Check] | None:
     """The ``check("chNN.slug", hidden=...)`` calls of a trusted test cell, in order.
@@ -87,39 +94,68 @@ def _fail(message: str, ename: str = "CheckFailure") -> dict:
     return {"output_type": "error", "ename": ename, "evalue": message, "traceback": [f"{ename}: {message}"]}
 
 
-def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str | None = None) -> tuple[bool, list[dict], str | None]:
-    """Replay ``checks`` against one cell's tape. Returns (passed, outputs for the learner, reason if failed)."""
+def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, template: str | None = None,
+            message: str | None = None) -> dict:
+    """One check's verdict as grading keeps it (:class:`~autograder.grading.results.CheckVerdict`).
+
+    A failure keeps its message template and hint pointer apart from its values, so a class
+    report groups failures by what went wrong, never by the numbers in the message."""
+    out = {"exercise": name, "hidden": hidden, "passed": failure is None and message is None}
+    if failure is not None:
+        hint = failure.hint
+        out.update(label=failure.what, template=getattr(failure, "template", None) or failure.problem,
+                   hint=None if hint is None else str(getattr(hint, "pointer", hint)), message=str(failure))
+    elif message is not None:
+        out.update(label=f"{name}{' (hidden tests)' if hidden else ''}", template=template, message=message)
+    return out
+
+
+def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str | None = None,
+               verdicts: list[dict] | None = None) -> tuple[bool, list[dict], str | None]:
+    """Replay ``checks`` against one cell's tape. Returns (passed, outputs for the learner, reason if failed).
+
+    Each check's :func:`verdict` is appended to ``verdicts``, up to the first failure."""
     outputs: list[dict] = []
+    said = verdicts if verdicts is not None else []
+    first = checks[0] if checks else ("", False)
     if not raw:
         why = f"no answers were recorded for this test cell: {stopped}" if stopped else \
             "no answers were recorded for this test cell (it did not run to the end)"
+        said.append(verdict(*first, template=NO_ANSWERS, message=why))
         return False, [_fail(why, "NotGraded")], why
     try:
         records = read_tape(raw)
     except T.TapeError as exc:
         why = f"forged-tape: the recorded answers are unreadable ({exc}); this cell scores 0"
+        said.append(verdict(*first, template=UNREADABLE, message=why))
         return False, [_fail(why, "NotGraded")], why
     if len(records) > len(checks) or any((r["exercise"], r["hidden"]) != c for r, c in zip(records, checks)):
         why = "forged-tape: the recorded answers are not this cell's (written by something other than its checks)"
+        said.append(verdict(*first, template=NOT_THIS_CELLS, message=why))
         return False, [_fail(why, "NotGraded")], why
     for k, (name, hidden) in enumerate(checks):
         label = f"{name}{' (hidden tests)' if hidden else ''}"
         rec = records[k] if k < len(records) else None
         if rec is None or rec["exercise"] != name or rec["hidden"] != hidden:
             why = f"no answers were recorded for {label} (the test cell did not run to the end, or was changed)"
+            said.append(verdict(name, hidden, template=NO_ANSWERS, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
         steps = [s for s in rec["steps"] if s[0] != "!"]
         learner = Learner(tape=steps, replay=True)
         try:
             run_exercise(name, learner, VISIBLE_SEED if not hidden else seed, hidden)
         except CheckFailure as failure:
+            said.append(verdict(name, hidden, failure))
             return False, outputs + [_fail(str(failure))], f"{label}: {str(failure).splitlines()[0]}"
         except Exception as exc:  # a forged answer of the wrong shape: its fault, never the judge's crash
             why = f"{label}: the recorded answers could not be judged ({type(exc).__name__})"
+            said.append(verdict(name, hidden, template=UNJUDGEABLE, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
         if learner._pos != len(steps):
             why = f"{label}: the recorded answers do not match this test"
+            said.append(verdict(name, hidden, template=MISMATCH, message=why))
             return False, outputs + [_fail(why, "NotGraded")], why
+        said.append(verdict(name, hidden))
         outputs.append(_ok(f"✓ {label}: correct\n"))
     return True, outputs, None
 

@@ -16,11 +16,27 @@ from .flags import status
 
 
 @dataclasses.dataclass
+class CheckVerdict:
+    """What the judge decided for one ``check()`` call of a grade cell (the class report reads these)."""
+    exercise: str  # "ch06.strides"
+    hidden: bool
+    passed: bool
+    label: str | None = None  # the learner's expression, as the failure names it (may carry values)
+    template: str | None = None  # the problem's msgid before formatting: no values
+    hint: str | None = None  # the hint's first rung (the pointer), as feedback shows it
+    message: str | None = None  # the whole failure, as the learner's feedback shows it
+
+
+@dataclasses.dataclass
 class CellResult:
     grade_id: str
     score: float | None  # None: a human must decide (the judge could not)
     max_score: float
     reason: str | None = None
+    checks: list[CheckVerdict] = dataclasses.field(default_factory=list)  # in order, up to the first failure
+
+    def __post_init__(self) -> None:
+        self.checks = [v if isinstance(v, CheckVerdict) else CheckVerdict(**_known(CheckVerdict, v)) for v in self.checks]
 
 
 @dataclasses.dataclass
@@ -43,9 +59,14 @@ class NotebookResult:
     @classmethod
     def from_json(cls, text: str) -> "NotebookResult":
         data: dict[str, Any] = json.loads(text)
-        cells = [CellResult(**c) for c in data.pop("cells", [])]
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(cells=cells, **{k: v for k, v in data.items() if k in known})
+        cells = [CellResult(**_known(CellResult, c)) for c in data.pop("cells", [])]
+        return cls(cells=cells, **_known(cls, data))
+
+
+def _known(cls: type, data: dict) -> dict:
+    """The fields ``cls`` knows: a result file written by a newer version still loads."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
 
 
 def result_path(root: Path, assignment: str, student: str, notebook: str) -> Path:

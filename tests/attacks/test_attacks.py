@@ -79,7 +79,8 @@ def graded(tmp_path_factory):
                cwd=course, timeout=900)
     with open(course / "grades.csv") as f:
         rows = {r["student_id"]: r for r in csv.DictReader(f)}
-    return {"course": course, "rows": rows, "points": points, "proc": proc, "seconds": time.monotonic() - start}
+    return {"course": course, "rows": rows, "points": points, "tests": S.graded_ids(release), "proc": proc,
+            "seconds": time.monotonic() - start}
 
 
 def test_every_submission_got_a_row(graded):
@@ -88,30 +89,42 @@ def test_every_submission_got_a_row(graded):
     assert len(CASES) >= 25
 
 
+def expected_score(expect: dict, points: dict[str, float]) -> float:
+    """The score a case must get, from the chapter's points: never a number typed into the catalogue."""
+    assert ("lost" in expect) != ("kept" in expect), "say which exercises score: lost=[...] or kept=[...]"
+    unknown = set(expect.get("lost", expect.get("kept"))) - set(points)
+    assert not unknown, f"no such exercises: {unknown}"
+    if "lost" in expect:
+        return sum(p for e, p in points.items() if e not in expect["lost"])
+    return sum(points[e] for e in expect["kept"])
+
+
+def expected_flags(expect: dict, tests: list[str]) -> list[str]:
+    """Every flag the row must carry, whole entries; ``{each_test}`` is one entry per grade cell."""
+    out = []
+    for f in expect["flags"]:
+        out += [f.format(each_test=t) for t in tests] if "{each_test}" in f else [f]
+    return sorted(out)
+
+
+def row_flags(row: dict) -> list[str]:
+    return sorted(row["flags"].split(";")) if row["flags"] else []
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_attack_outcome(graded, name):
     row, expect, points = graded["rows"][name], CASES[name]["expect"], graded["points"]
-    full = sum(points.values())
-    assert float(row["max_score"]) == full, row
-    want = expect.get("score")
-    if "lost" in expect:
-        want = full - sum(points[e] for e in expect["lost"])
-    if want == "full":
-        want = full
-    if want != "any":
-        assert float(row["score"]) == want, f"{name}: {row}"
-    if expect["status"] != "any":
-        assert row["status"] == expect["status"], f"{name}: {row}"
-    for flag in expect.get("flags", []):
-        assert flag in row["flags"], f"{name}: expected flag {flag!r} in {row['flags']!r}"
-    # Nothing in the catalogue earns more than an honest perfect answer would.
-    assert float(row["score"]) <= full
+    assert expect["status"] in ("graded", "flagged", "error")
+    assert float(row["max_score"]) == sum(points.values()), row
+    assert float(row["score"]) == expected_score(expect, points), f"{name}: {row}"
+    assert row["status"] == expect["status"], f"{name}: {row}"
+    assert row_flags(row) == expected_flags(expect, graded["tests"]), f"{name}: {row}"
 
 
 def test_victims_and_gradebook_untouched(graded):
-    rows, full = graded["rows"], sum(graded["points"].values())
-    for sid, want in VICTIMS.items():
-        assert float(rows[sid]["score"]) == (full if want == "full" else want), rows[sid]
+    rows, points = graded["rows"], graded["points"]
+    for sid, expect in VICTIMS.items():
+        assert float(rows[sid]["score"]) == expected_score(expect, points), rows[sid]
         assert rows[sid]["status"] == "graded" and rows[sid]["flags"] == "", rows[sid]
     with Gradebook(f"sqlite:///{graded['course'] / 'gradebook.db'}") as gb:
         for sid in VICTIMS:

@@ -122,8 +122,9 @@ def test_student_runs_answers_and_validates(lab, page):
     page.keyboard.press("Shift+Enter")
     wait_idle(page)
     out = cell(page, ex1_test).locator(".jp-OutputArea")
-    expect(out).to_contain_text("`make_grid` is not defined yet. Run your answer cell first.")
-    expect(out).to_contain_text("hint:")
+    # An untouched answer says what to do and reveals nothing: no hint (a hint would give the answer away).
+    expect(out).to_contain_text("replace the `raise NotImplementedError(...)` line")
+    expect(out).not_to_contain_text("hint:")
     expect(out).to_be_in_viewport()
     shot(page, "04-student-unanswered-check")
 
@@ -159,7 +160,7 @@ def test_student_runs_answers_and_validates(lab, page):
     others = [c.metadata["nbgrader"]["grade_id"] for c in S.read(REPO / "notebooks" / CH / f"{CH}.ipynb").cells
               if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"]["grade_id"] != "ex1_make_grid_test"]
     assert "ch01.make_grid" not in failed and len(failed) == len(others), verdict
-    assert verdict.count("is not defined yet. Run your answer cell first.") == len(others), verdict
+    assert verdict.count("replace the") == len(others) and "hint:" not in verdict, verdict
     assert "Traceback" not in verdict and "AttributeError" not in verdict, verdict
     dialog.get_by_role("button", name="Ok").click()
 

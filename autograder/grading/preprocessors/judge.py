@@ -95,10 +95,11 @@ class Judge(NbGraderPreprocessor):
             flags.append(flag("untrusted-verdict", gid))
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
         stopped = info.get("reason")
-        passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped)
+        verdicts: list[dict] = []
+        passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped, verdicts)
         if why and why.startswith("forged-tape"):
             flags.append(flag("forged-tape", gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
-        return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why}
+        return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}
 
