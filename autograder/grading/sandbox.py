@@ -22,7 +22,7 @@ from pathlib import Path
 
 GiB = 1 << 30
 BASE_UID = 60000
-WORK, OUT = "/submission", "/results"  # where the working copy and the results dir appear inside
+WORK = "/submission"  # where the working copy appears inside
 NO_SANDBOX_FLAG = "no-sandbox:bubblewrap missing, ran with rlimits and a private temp copy only"
 
 
@@ -83,7 +83,6 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
     for root in bound_roots():
         argv += ["--ro-bind", str(root), str(root)]
     argv += ["--bind", str(slot_dir / "work"), WORK,
-             "--bind", str(slot_dir / "out"), OUT,
              "--remount-ro", "/",  # bwrap's own root tmpfs would otherwise outlive the notebook
              "--chdir", WORK]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
@@ -91,12 +90,12 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
            "MPLCONFIGDIR": "/tmp/mpl", "OMP_NUM_THREADS": "1"}
     for k, v in env.items():
         argv += ["--setenv", k, v]
-    argv += ["--", sys.executable, "-m", "autograder.grading.worker"]
+    argv += ["--", sys.executable, "-m", "autograder.grading.zygote"]
     return argv, fds
 
 
 def fallback_command() -> list[str]:
-    return [sys.executable, "-m", "autograder.grading.worker"]
+    return [sys.executable, "-m", "autograder.grading.zygote"]
 
 
 def drop_privileges(slot: int, sandboxed: bool, cgroups: list[Path] | None = None) -> None:

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from .. import checks as C
-from ..exercise import Learner, Rand, _Missing, exercise
+from ..exercise import Learner, Rand, _Missing, exercise, step
 
 LEGACY_DTYPES = ["float32", "float64", "int64", "int32", "int16", "uint8", "float16"]
 
@@ -156,6 +156,7 @@ def same_storage_ex(L: Learner, R: Rand, hidden: bool) -> None:
                      "t.untyped_storage().data_ptr() is where its storage starts.")
 
 
+@step
 def _run_sgd(ns: dict, flat: torch.Tensor, shapes: list, grads: list, lr: float) -> object:
     """A model whose parameters are views of one flat buffer, as real optimizers often keep them."""
     if "sgd_step_" not in ns:

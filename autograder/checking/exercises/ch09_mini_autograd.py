@@ -10,15 +10,17 @@ import numpy as np
 import torch
 
 from .. import checks as C
-from ..exercise import Learner, Rand, exercise
+from ..exercise import Learner, Rand, exercise, step
 from ..graphs import build, describe, hybrid, labels, partner, random_graph, run, run_torch, with_grad_mode_restored
 
 
 # ---- course functions run in the learner's namespace (answers out) ----
+@step
 def graph_fn(ns: dict, step: str, spec: dict) -> tuple:
     return with_grad_mode_restored(ns, run, hybrid(ns, step), spec)
 
 
+@step
 def graph_error_fn(ns: dict, step: str, spec: dict, calls: list) -> None:
     """Backward calls that torch refuses; the learner's engine must raise the same error."""
     return with_grad_mode_restored(ns, _calls, hybrid(ns, step), spec, calls)
@@ -31,6 +33,7 @@ def _calls(T, spec: dict, calls: list, torch_side: bool = False) -> None:
         vals[node].backward(g, retain_graph=retain)
 
 
+@step
 def basics_fn(ns: dict, cases: list, A: np.ndarray, B: np.ndarray) -> tuple:
     T = hybrid(ns, "tensor")
     return with_grad_mode_restored(ns, _basics, T, cases, A, B, ns.get("GradMode"))
@@ -60,6 +63,7 @@ def _basics(T, cases, A, B, mode, torch_side: bool = False):
     return tuple(out)
 
 
+@step
 def detach_fn(ns: dict, X: np.ndarray) -> tuple:
     T = hybrid(ns, "detach_no_grad")
     return with_grad_mode_restored(ns, _detach_no_grad, T, X, ns.get("no_grad"))
