@@ -10,7 +10,7 @@ CHAPTERS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 JOBS ?= 2
 
-.PHONY: setup lab test test-e2e test-fast release outputs grade clean-grades bench bench-grading
+.PHONY: setup lab test test-e2e test-fast release outputs grade clean-grades bench bench-grading student-env
 
 setup: $(STAMP)
 
@@ -23,6 +23,26 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV)/bin/jupyter server extension enable --sys-prefix nbgrader.server_extensions.assignment_list >/dev/null
 	$(VENV)/bin/jupyter server extension enable --sys-prefix nbgrader.server_extensions.course_list >/dev/null
 	$(VENV)/bin/jupyter server extension enable --sys-prefix nbgrader.server_extensions.validate_assignment >/dev/null
+	@touch $@
+
+# What a student's server or laptop gets in a class (README: "What a student's environment gets"): the
+# checking library (autograder/__init__.py + autograder/checking/, copied into a throwaway package dir and
+# installed from there), JupyterLab with nbgrader's student extensions, torch; no autograder/grading, so no
+# reference engine and no solution. Idempotent like setup: the stamp is newer than its inputs once installed.
+STUDENT_VENV  := .venv-student
+STUDENT_STAMP := $(STUDENT_VENV)/.installed
+STUDENT_SRC   := autograder/__init__.py $(shell find autograder/checking -name '*.py' -not -path '*/__pycache__/*')
+
+student-env: $(STUDENT_STAMP)
+
+$(STUDENT_STAMP): student/requirements.txt student/pyproject.toml requirements.lock $(STUDENT_SRC)
+	@test -x $(STUDENT_VENV)/bin/python || python3 -m venv $(STUDENT_VENV)
+	$(STUDENT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r student/requirements.txt -c requirements.lock
+	set -e; pkg=$$(mktemp -d); trap 'rm -rf "$$pkg"' EXIT; cp student/pyproject.toml "$$pkg"/; \
+	tar -c --exclude=__pycache__ autograder/__init__.py autograder/checking | tar -x -C "$$pkg"; \
+	$(STUDENT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --force-reinstall "$$pkg"
+	for ext in formgrader course_list; do $(STUDENT_VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1; done
+	for ext in formgrader course-list create-assignment; do $(STUDENT_VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:$$ext >/dev/null 2>&1; done
 	@touch $@
 
 # Students land in notebooks/; instructors open Nbgrader > Formgrader from the menu.

@@ -22,6 +22,14 @@ def release_path(ch: str) -> Path:
     return REPO / "notebooks" / ch / f"{ch}.ipynb"
 
 
+def require(available: bool, what: str) -> None:
+    """Skip a test where ``what`` is missing, except in CI (``CI`` set): .ci/run installs it there, so it fails."""
+    if not available:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is missing, and CI must have it (.ci/run installs it)", pytrace=False)
+        pytest.skip(f"{what} is missing")
+
+
 def run(cmd: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run a real command (nbgrader, jupyter) with the venv first on PATH, as the Makefile does."""
     env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", "")}

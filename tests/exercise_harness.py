@@ -21,20 +21,27 @@ def _setup_source(ch: str) -> str:
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
+def solution_answers_of(ch: str) -> dict[str, str]:
+    """What a perfect student types in each answer cell of chapter ``ch``."""
+    return solution_answers(nbformat.read(str(solution_path(ch)), as_version=4))
+
+
 def namespace(ch: str, overrides: dict[str, str] | None = None, broken: list[str] | None = None) -> dict:
     """The globals a learner's kernel would have after the setup cell and every answer cell.
 
-    A cell that raises (a blank stub, a wrong class) is skipped as in a notebook, and later cells run on;
-    its grade_id is appended to ``broken`` if given."""
+    Every answer cell must run: one that raises fails the test, so a broken wrong answer never passes
+    for a wrong one. Where cells are meant to raise (a blank stub), pass ``broken``: then, as in a
+    notebook, such a cell is skipped, later cells run on, and its grade_id is appended to ``broken``."""
     answers = {**solution_answers(nbformat.read(str(solution_path(ch)), as_version=4)), **(overrides or {})}
     ns: dict = {}
     exec(_setup_source(ch), ns)
     for gid, src in answers.items():
         try:
             exec(compile(src, gid, "exec"), ns)
-        except Exception:
-            if broken is not None:
-                broken.append(gid)
+        except Exception as exc:
+            if broken is None:
+                raise AssertionError(f"{ch}: the answer cell {gid} does not run ({type(exc).__name__}: {exc})") from exc
+            broken.append(gid)
     return ns
 
 

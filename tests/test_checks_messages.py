@@ -124,10 +124,23 @@ def gettext_calls(source: str) -> tuple[list[str], list[str]]:
     return ok, bad
 
 
+def rebinds_underscore(source: str) -> list[int]:
+    """Lines that bind the name `_` (a loop variable, an assignment): there, _() is no longer the translator."""
+    return [n.lineno for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)]
+
+
 @pytest.mark.parametrize("module", MESSAGE_MODULES)
 def test_messages_have_a_literal_msgid(module):
-    ok, bad = gettext_calls((CHECKING / module).read_text())
+    source = (CHECKING / module).read_text()
+    ok, bad = gettext_calls(source)
     assert not bad, f"{module}: _() needs one string literal (Babel extracts only literals): {bad}"
+    if ok:  # a module that translates must not rebind `_`
+        assert not rebinds_underscore(source), f"{module}: `_` is rebound on lines {rebinds_underscore(source)}"
+
+
+def test_the_lint_sees_a_rebound_underscore():
+    assert rebinds_underscore("for _ in range(3):\n    pass\nx = [1 for _ in y]") == [1, 3]
+    assert rebinds_underscore("for _i in range(3):\n    _('x')") == []
 
 
 def test_babel_extracts_the_messages_and_the_lint_rejects_a_computed_one():
@@ -142,3 +155,11 @@ def test_text_remembers_its_msgid():
     t = _("expected {n} items")
     assert t == "expected {n} items" and t.msgid == "expected {n} items"
     assert "zz.ladder" in REGISTRY
+
+
+def test_a_call_judged_by_its_effect_must_have_run():
+    C.ran(freeze(None), "set_entry(X, 1, 2, 17)")
+    C.ran(freeze(torch.ones(2)), "set_entry(X, 1, 2, 17)")  # a result is not what is judged here
+    assert "replace the" in str(failure(C.ran, Answer("exception", ("NotImplementedError", "x")), "f(X)"))
+    msg = str(failure(C.ran, Answer("exception", ("IndexError", "index 5 is out of bounds")), "f(X)"))
+    assert "torch gives: no error" in msg and "IndexError" in msg

@@ -30,7 +30,6 @@ CATCH_SEEDS = range(1, 21)  # a typical wrong answer must fail on every one of t
 # Typical wrong answers that the hidden draws do not yet catch on every seed; each entry is an expected
 # failure (strict: once the exercise's inputs always expose the mistake, the entry must go).
 NOT_YET_EVERY_SEED = {
-    "01_creating_tensors-ex2_predict_dtype": "issue 12 (ch14)", "01_creating_tensors-ex7_find_functions": "issue 12 (ch14)",
     "03_operations-ex8_predict_matmul": "issue 12 (ch14)", "03_operations-ex10_predict_result_type": "issue 12 (ch14)",
     "05_memory_sharing-ex2_who_shares": "issue 12 (ch58)", "07_autograd-ex5_predict_dot": "issue 12 (ch58)",
     "09_mini_autograd-ex2_predict_broadcast": "issue 13", "10_train_with_your_autograd-ex1_cross_entropy": "issue 13",
@@ -106,11 +105,19 @@ def test_the_trusted_judge_agrees_on_replayed_answers(ch, gid):
             f"{name}: the judge passes the wrong answer on every hidden seed"
 
 
-@pytest.mark.parametrize("ch,gid", CASES)
+# Blank answers whose message does not yet say what to do (strict: the entry must go once it does).
+BLANK_PENDING = {f"09_mini_autograd-{g}": "issue 13" for g in ("ex1_tensor", "ex3_add_mul", "ex4_elementwise", "ex5_reduce")}
+BLANK_CASES = [pytest.param(*p.values, id=p.id, marks=[pytest.mark.xfail(strict=True, reason=BLANK_PENDING[f"{p.values[0]}-{p.values[1]}"])]
+                            if f"{p.values[0]}-{p.values[1]}" in BLANK_PENDING else []) for p in CASES]
+
+
+@pytest.mark.parametrize("ch,gid", BLANK_CASES)
 def test_a_blank_answer_fails_with_a_lesson_not_a_crash(ch, gid):
-    ns, name = namespace(ch, {gid: released_stubs(ch)[gid]}), exercise_name(ch, gid)
+    ns, name = namespace(ch, {gid: released_stubs(ch)[gid]}, broken=[]), exercise_name(ch, gid)
     for hidden in (False, True):
         # anything but CheckFailure escapes and fails this test: a traceback where a lesson belongs
         with pytest.raises(CheckFailure) as failure:
             run_exercise(name, Learner(ns=ns), 1, hidden)
-        assert str(failure.value).strip(), "a CheckFailure with no lesson in it"
+        msg = str(failure.value)
+        # untouched: it says what to do, and no hint (a hint written for a wrong answer gives the answer away)
+        assert "replace the" in msg and "hint:" not in msg, f"{name}: a blank answer should say what to do: {msg}"

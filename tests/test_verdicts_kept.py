@@ -52,9 +52,9 @@ def test_a_failing_check_keeps_its_label_template_hint_and_message_and_stops_the
     verdicts: list[dict] = []
     passed, outputs, _ = J.judge_cell(CELL, taped(ns, CELL), HIDDEN_SEED, verdicts=verdicts)
     assert not passed
-    hint = want.hint if want.hint is None else str(getattr(want.hint, "pointer", want.hint))
+    hint = None if want.hint is None else want.hint.pointer
     assert verdicts == [{"exercise": NAME, "hidden": False, "passed": False, "label": want.what,
-                         "template": getattr(want, "template", None) or want.problem, "hint": hint, "message": str(want)}]
+                         "template": want.template, "hint": hint, "message": str(want)}]
     assert outputs[-1]["evalue"] == str(want)  # the learner's feedback says what the verdict keeps
 
 
@@ -72,7 +72,7 @@ def test_a_check_failing_only_on_hidden_tests_says_so():
 
 
 def test_a_tape_the_judge_cannot_use_is_a_failed_verdict_without_values():
-    another_cells = taped(namespace(CH), [("ch01.scalars", False)])
+    another_cells = taped(namespace(CH), [("ch01.convert", False)])
     for raw, template in ((b"", J.NO_ANSWERS), (b"\xff\xfe", J.UNREADABLE), (another_cells, J.NOT_THIS_CELLS)):
         verdicts: list[dict] = []
         passed, _, why = J.judge_cell(CELL, raw, HIDDEN_SEED, verdicts=verdicts)

@@ -20,7 +20,7 @@ from .failure import CheckFailure, Hint
 from .i18n import _
 
 __all__ = ["CheckFailure", "Hint", "outcome", "tensor", "value", "error", "same_outcome", "grad", "flag", "meta",
-           "shares_memory", "same_object", "choice", "parts", "items", "untouched"]
+           "shares_memory", "same_object", "choice", "parts", "items", "untouched", "ran"]
 
 # Tolerances follow torch.testing.assert_close's defaults, so "close" means what torch means.
 _TOL = {
@@ -72,11 +72,23 @@ def _not_an_answer(got: Answer, want: Answer, what: str, hint: HintArg) -> None:
             raise CheckFailure(what, _("not answered yet: replace the `raise NotImplementedError(...)` line with your "
                                        "answer, then run that cell."))
         if name == NOT_ALLOWED:
-            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy, and your function "
-                                       "used them: {detail}"), fields={"detail": first_line(msg)})
+            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy (or with only the "
+                                       "parts of torch it names), and your function used more: {detail}"),
+                               fields={"detail": first_line(msg)})
         if want.kind != "exception":
             raise CheckFailure(what, _("your code raised an error where torch returns a value."),
                                want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
+
+
+@_verdict
+def ran(got: Answer, what: str, *, hint: HintArg = None) -> None:
+    """A call judged by what it did to its inputs, not by its result: it must have run, without an error."""
+    if untouched(got):
+        _not_an_answer(got, Answer("none"), what, hint)
+    if got.kind == "exception":
+        name, msg = got.value
+        raise CheckFailure(what, _("your code raised an error where torch runs without one."), want=_("no error"),
+                           got=f"{name}: {first_line(msg)}", hint=hint)
 
 
 def outcome(fn: Callable, *args: Any, **kwargs: Any) -> Answer:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
+import sys
 import types
 from typing import Any
 
@@ -40,23 +42,44 @@ def _blocked(obj: Any) -> str | None:
     return name if name.split(".")[0] in _BLOCKED_ROOTS else None
 
 
-def _guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+def _guarded_import(subset: Any, name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
+                    level: int = 0) -> Any:
+    if subset is not None and name == "torch":
+        return subset
     if level or name.split(".")[0] not in ALLOWED_IMPORTS:
         raise TorchNotAllowed(_("`import {name}`: only {allowed} can be imported here").format(
             name=name, allowed=", ".join(sorted(ALLOWED_IMPORTS - {"__future__"}))))
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 
+class TorchSubset(types.ModuleType):
+    """``torch`` as an exercise allows it: its dtypes and the functions named in ``allowed``, nothing else."""
+
+    def __init__(self, allowed: tuple[str, ...]):
+        super().__init__("torch")
+        import torch
+        self.allowed = tuple(allowed)
+        for key, val in vars(torch).items():
+            if isinstance(val, torch.dtype) or key in allowed:
+                setattr(self, key, val)
+
+    def __getattr__(self, key: str) -> Any:
+        raise TorchNotAllowed(_("torch.{name} is not available in this exercise; only torch's dtypes and {allowed}")
+                              .format(name=key, allowed=", ".join(f"torch.{a}" for a in self.allowed)))
+
+
 class _Globals(dict):
     """The copy's globals: the learner's names minus torch and numpy, their functions copied the same way."""
 
-    def __init__(self, ns: dict):
+    def __init__(self, ns: dict, subset: TorchSubset | None):
         super().__init__()
         self.blocked: dict[str, str] = {}
-        self["__builtins__"] = dict(vars(builtins), __import__=_guarded_import)
+        self["__builtins__"] = dict(vars(builtins), __import__=functools.partial(_guarded_import, subset))
         for key, val in ns.items():
             why = _blocked(val)
-            if why is not None:
+            if subset is not None and (val is sys.modules["torch"] or getattr(val, "__name__", None) in subset.allowed):
+                self[key] = subset if val is sys.modules["torch"] else val
+            elif why is not None:
                 self.blocked[key] = why
             elif _learners(val, ns):
                 self[key] = _rebind(val, self)
@@ -94,8 +117,9 @@ def _filled(cell: Any) -> bool:
 
 
 @step
-def call_without_torch(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
-    """``ns[name](*args, **kwargs)``, with torch and numpy out of the function's reach."""
+def call_without_torch(ns: dict, name: str, args: tuple, kwargs: dict, allowed: tuple[str, ...] = ()) -> Any:
+    """``ns[name](*args, **kwargs)``, with torch and numpy out of the function's reach; with ``allowed``, the
+    function's ``torch`` is a :class:`TorchSubset`: torch's dtypes and those functions only."""
     if name not in ns:
         return _Missing(name)
     fn = ns[name]
@@ -103,7 +127,7 @@ def call_without_torch(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
         raise TorchNotAllowed(_("`{name}` is a function of {module}, not yours").format(name=name, module=_blocked(fn)))
     if not _learners(fn, ns):
         raise TorchNotAllowed(_("`{name}` must be a function you write with `def`").format(name=name))
-    g = _Globals(ns)
+    g = _Globals(ns, TorchSubset(allowed) if allowed else None)
     try:
         return _rebind(fn, g)(*copy.deepcopy(args), **copy.deepcopy(kwargs))
     except NameError as exc:
@@ -111,3 +135,8 @@ def call_without_torch(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
         if missing in g.blocked:
             raise TorchNotAllowed(_("it uses `{name}`, from {module}").format(name=missing, module=g.blocked[missing])) from None
         raise
+
+
+def plain_call(L: Any, name: str, *args: Any, allowed: tuple[str, ...] = ()) -> Any:
+    """In an exercise: the learner's ``name(*args)`` run by :func:`call_without_torch`, as a recorded answer."""
+    return L.run(call_without_torch, name, args, {}, tuple(allowed))

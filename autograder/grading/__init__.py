@@ -7,11 +7,12 @@ Stage by stage:
   user/pid/net/ipc namespaces, no network, read-only system and root, only its own working copy and a
   private ``/tmp``: never ``course/``, ``solutions/``, the gradebook or other students), a pids cgroup
   and RLIMIT_AS (2 GiB) / FSIZE / NOFILE limits. Without bwrap: rlimits and a private temp copy, and
-  every result carries a ``no-sandbox`` flag.
+  every result carries a ``no-sandbox`` flag; where no pids cgroup can be made (as root), a
+  ``no-process-limit`` flag. Both send the submission to a human.
 * ``worker``    warm workers: one zygote per core imports torch, IPython and the checking library once,
   becomes non-dumpable, and forks one fresh process per notebook; per-cell timeout (SIGINT, then
-  SIGKILL) and per-notebook budget; afterwards ``kill(-1)`` empties the sandbox's pid namespace and
-  ``/tmp`` is wiped. A worker that dies or hangs is killed and restarted.
+  SIGKILL) and per-notebook budget; afterwards ``kill(-1)`` empties the sandbox's pid namespace (without
+  bwrap: every descendant of the zygote, a child subreaper) and ``/tmp`` is wiped. A worker that dies or hangs is killed and restarted.
 * ``execute``   the cells run in IPython's InteractiveShell inside that process, in record mode;
   outputs are kept up to a byte budget. ``tape`` is the answers' safe on-disk form (JSON + .npy).
 * ``judge``     the trusted side: for each grade cell it takes the ``check()`` calls from the gradebook's

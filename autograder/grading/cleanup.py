@@ -7,26 +7,23 @@ import signal
 import time
 from pathlib import Path
 
+from . import sandbox
+
 
 def kill_all_others(child: int, fallback: bool) -> None:
     """SIGKILL every process this uid can signal in the sandbox except us; reap them.
 
-    Without bwrap there is no pid namespace of our own, so only the child's process group goes."""
+    Without bwrap there is no pid namespace of our own (``kill(-1)`` would reach the host), so every
+    descendant goes instead: we are a child subreaper, so daemons in their own session are ours too."""
     me = os.getpid()
-    if fallback:
-        try:
-            os.killpg(child, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        reap()
-        return
     for _ in range(50):
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        for pid in sandbox.descendants(me) if fallback else [-1]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         reap()
-        alive = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (me, 1)]
+        alive = sandbox.descendants(me) if fallback else [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (me, 1)]
         if not alive:
             return
         time.sleep(0.01)

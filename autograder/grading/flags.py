@@ -22,6 +22,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("suspicious", True, "learner code reaches for the grader's machinery (static scan)"),
     Kind("untrusted-verdict", True, "a test cell that is not check()-only: its outputs came from the sandbox"),
     Kind("forged-tape", True, "recorded answers that the test's own checks did not write"),
+    Kind("judge-crash", True, "the judge raised on these answers (a grader bug, or answers forged out of shape): scored 0"),
     Kind("missing-cell", True, "a grade cell was deleted or renamed: restored, scored 0"),
     Kind("retyped-cell", True, "a grade cell's type was changed"),
     Kind("duplicate-cell-id", True, "two cells share an id"),
@@ -35,7 +36,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("grader-import", True, "learner code loaded grader-only code: that exercise earns no credit"),
     Kind("linked-file", True, "a link, device or fifo in the submission folder was dropped before grading"),
     Kind("corrupt-notebook", False, "the file is not a notebook: scored 0, status error"),
-    Kind("no-sandbox", False, "graded without bubblewrap: rlimits and a private temp copy only"),
+    Kind("no-sandbox", True, "graded without bubblewrap: learner code could read and write what the grader can"),
+    Kind("no-process-limit", True, "graded with no limit on the number of processes (no pids cgroup, as root)"),
     Kind("error", False, "grading failed; the reason follows"),
 )}
 

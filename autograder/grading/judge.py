@@ -26,7 +26,7 @@ __all__ = ["Check", "Sealed", "hidden_seed", "judge_cell", "parse_checks", "summ
 NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"
 UNREADABLE = "the sealed answers are unreadable"
 NOT_THIS_CELLS = "the planned questions are not this cell's"
-UNJUDGEABLE = "the recorded answers could not be judged"
+UNJUDGEABLE = "judge-crash: the grader could not judge these answers; an instructor will look"
 MISMATCH = "the recorded answers do not match this test"
 DENIED = "grader-internal code was used: no credit"
 
@@ -63,9 +63,8 @@ def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, templa
     report groups failures by what went wrong, never by the numbers in the message."""
     out = {"exercise": name, "hidden": hidden, "passed": failure is None and message is None}
     if failure is not None:
-        hint = failure.hint
-        out.update(label=failure.what, template=getattr(failure, "template", None) or failure.problem,
-                   hint=None if hint is None else str(getattr(hint, "pointer", hint)), message=str(failure))
+        out.update(label=failure.what, template=failure.template, message=str(failure),
+                   hint=None if failure.hint is None else str(failure.hint.pointer))
     elif message is not None:
         out.update(label=f"{name}{' (hidden tests)' if hidden else ''}", template=template, message=message)
     return out
@@ -109,9 +108,9 @@ def judge_cell(checks: list[Check], sealed: Sealed | None, seed: int, verdicts: 
         except CheckFailure as failure:
             said.append(verdict(plan.exercise, plan.hidden, failure))
             return False, outputs + [_fail(str(failure))], f"{label}: {str(failure).splitlines()[0]}"
-        except Exception as exc:  # noqa: BLE001  a course bug or an answer of an odd shape: never the judge's crash
-            return refuse(UNJUDGEABLE, f"{label}: the recorded answers could not be judged ({type(exc).__name__}: {exc})",
-                          (plan.exercise, plan.hidden))
+        except Exception as exc:  # noqa: BLE001  a grader bug, or an answer of a shape no check expects: a human decides
+            why = f"judge-crash: {label}: the grader could not judge these answers ({type(exc).__name__}); an instructor will look"
+            return refuse(UNJUDGEABLE, why, (plan.exercise, plan.hidden))
         said.append(verdict(plan.exercise, plan.hidden))
         outputs.append(_ok(f"✓ {label}: correct\n"))
     return True, outputs, None

@@ -8,7 +8,8 @@ not the gradebook, not other students. No network, its own user/pid/ipc/uts name
 and a pids cgroup (plus a memory cgroup backstop) per slot where the host allows it.
 
 Where bwrap is missing (macOS, a container without it), the worker runs with rlimits and
-a private temp copy only, and every result says so in its flags: never silently.
+a private temp copy only, and every result says so in a flag that sends it to a human; so does
+every result graded where no pids cgroup could be made, as root (no process limit at all).
 """
 from __future__ import annotations
 
@@ -20,10 +21,13 @@ import sys
 import time
 from pathlib import Path
 
+from .flags import flag
+
 GiB = 1 << 30
 BASE_UID = 60000
 WORK = "/submission"  # where the working copy appears inside
-NO_SANDBOX_FLAG = "no-sandbox:bubblewrap missing, ran with rlimits and a private temp copy only"
+NO_SANDBOX_FLAG = flag("no-sandbox", "bubblewrap missing, ran with rlimits and a private temp copy only")
+NO_PROCESS_LIMIT_FLAG = flag("no-process-limit", "no pids cgroup could be made, and the grader's uid 0 is exempt from RLIMIT_NPROC")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,7 +120,10 @@ def make_cgroups(name: str, limits: Limits) -> list[Path]:
 
     The sandbox uid is mapped to the grader's uid, and root is exempt from RLIMIT_NPROC,
     so the process count is enforced here: ``pids.max``. The memory cgroup is a backstop
-    for the whole slot (tmpfs included), above the per-process RLIMIT_AS."""
+    for the whole slot (tmpfs included), above the per-process RLIMIT_AS. A group whose
+    limit could not be written is not returned: it limits nothing."""
+    if os.environ.get("AUTOGRADER_NO_CGROUPS"):  # lets the tests see a host without cgroups on purpose
+        return []
     sweep_stale_cgroups()
     made = []
     for ctl, settings in (("pids", {"pids.max": str(limits.nproc)}),
@@ -126,15 +133,55 @@ def make_cgroups(name: str, limits: Limits) -> list[Path]:
         try:
             d.mkdir(exist_ok=True)
             for k, v in settings.items():
-                if (d / k).exists():
+                if (d / k).exists():  # memsw exists only with swap accounting; the others must take
                     try:
                         (d / k).write_text(v)
                     except OSError:
-                        pass
+                        if k != "memory.memsw.limit_in_bytes":
+                            raise
             made.append(d)
         except OSError:
-            continue
+            remove_cgroups([d])
     return made
+
+
+def has_process_limit(cgroups: list[Path]) -> bool:
+    """Whether a slot's processes are counted: its pids cgroup, or RLIMIT_NPROC for a uid other than root."""
+    return any(cg.parent.name == "pids" for cg in cgroups) or os.getuid() != 0
+
+
+def flags(sandboxed: bool, cgroups: list[Path]) -> list[str]:
+    """What every result of a slot must say about what its sandbox could not enforce."""
+    return ([] if sandboxed else [NO_SANDBOX_FLAG]) + ([] if has_process_limit(cgroups) else [NO_PROCESS_LIMIT_FLAG])
+
+
+def process_limit_available(limits: Limits | None = None) -> bool:
+    """Whether this host gives a slot a process limit (made and removed again at once)."""
+    groups = make_cgroups(f"autograder-{os.getpid()}-probe", limits or Limits())
+    try:
+        return has_process_limit(groups)
+    finally:
+        remove_cgroups(groups)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (from /proc: parents, then their children)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    state, ppid = f.read().rsplit(")", 1)[1].split()[:2]
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            if state != "Z":
+                children.setdefault(int(ppid), []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
 
 
 def remove_cgroups(groups: list[Path]) -> None:

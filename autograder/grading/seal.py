@@ -36,6 +36,7 @@ class _Sealer:
         self.overrides = overrides
         for m in self.modules.values():
             self.copies[id(m)] = types.ModuleType(m.__name__, m.__doc__)
+        self.by_globals = {id(vars(m)): self.copies[id(m)].__dict__ for m in self.modules.values()}
 
     def owned(self, obj: Any, m: types.ModuleType) -> bool:
         if isinstance(obj, type):  # exceptions keep their identity, so `except` clauses mean the same everywhere
@@ -66,6 +67,10 @@ class _Sealer:
     def sub(self, value: Any) -> Any:
         """``value`` as sealed code must see it."""
         if id(value) in self.copies:
+            return self.copies[id(value)]
+        if isinstance(value, types.FunctionType) and id(value.__globals__) in self.by_globals:
+            # a function of a sealed module met elsewhere (in a closure, a default, a container): sealed too
+            self.copies[id(value)] = self._function(value, self.by_globals[id(value.__globals__)])
             return self.copies[id(value)]
         if isinstance(value, types.ModuleType):
             return value if value.__name__ in _LIVE else self._snapshot(value)

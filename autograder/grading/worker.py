@@ -67,7 +67,7 @@ class _Slot:
 
     def start(self, limits: Limits) -> None:
         self._prepare()
-        if self.sandboxed and not self.cgroups:
+        if not self.cgroups:
             self.cgroups = sandbox.make_cgroups(f"autograder-{os.getpid()}-slot{self.index}", limits)
         if self.sandboxed:
             argv, self.fds = sandbox.command(self.dir, self.index, limits)
@@ -113,7 +113,7 @@ class _Slot:
         inside = Path(sandbox.WORK) if self.sandboxed else work
         msg = {"cells": job.cells, "cwd": str(inside), "limits": dataclasses.asdict(job.limits)}
         assert self.proc and self.proc.stdin
-        flags = [] if self.sandboxed else [sandbox.NO_SANDBOX_FLAG]
+        flags = sandbox.flags(self.sandboxed, self.cgroups)
         try:
             self.proc.stdin.write((json.dumps(msg) + "\n").encode())
             self.proc.stdin.flush()

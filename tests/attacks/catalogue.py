@@ -9,7 +9,9 @@ replacement is that cell's correct answer, ``{course}`` the course folder's abso
   the test computes the number from the chapter's points;
 * the status (graded, flagged or error);
 * every flag of the row, each a whole entry (``kind`` or ``kind:detail``); ``{each_test}`` in an
-  entry stands for every grade cell of the chapter, one entry each. No other flag may appear.
+  entry stands for every grade cell of the chapter, one entry each. No other flag may appear, but
+  for what the host's sandbox lacks (``no-process-limit``), which every notebook that ran carries
+  (and which makes a graded row flagged); ``unlimited`` overrides ``expect`` on such a host.
 
 Many attacks turn a sandbox property into a score: the learner's code sabotages its own answer
 if the attack worked, so full marks prove it failed.
@@ -58,12 +60,13 @@ CASES: dict[str, dict] = {
         answers={"ex1_make_grid": "x = torch.empty(20_000_000_000, dtype=torch.uint8)\nx.fill_(1)\n{perfect}"},
         expect=dict(lost=["ex1"], status="flagged", flags=["memory-limit:cell 8"])),
     "fork_bomb": dict(
-        # forks until refused, children parked: the process limit must stop it well short of 200
+        # forks until refused, children parked: the process limit (64 per sandbox) must stop it short of 70
         answers={"ex1_make_grid": "{perfect}\nimport os, time\nkids = 0\n"
-                                  "while kids < 200:\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
+                                  "while kids < 70:\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
                                   "    if pid == 0:\n        time.sleep(120)\n        os._exit(0)\n    kids += 1\n"
-                                  "if kids >= 200:\n" + "    " + SABOTAGE.strip().replace("\n", "\n    ")},
-        expect=dict(lost=[], status="graded", flags=[])),
+                                  "if kids >= 70:\n" + "    " + SABOTAGE.strip().replace("\n", "\n    ")},
+        expect=dict(lost=[], status="graded", flags=[]),
+        unlimited=dict(lost=["ex1"])),  # on a host with no process limit (flagged no-process-limit), it gets 70
     "sys_exit": dict(
         answers={"ex1_make_grid": "import sys\nsys.exit(0)\n{perfect}"},
         expect=dict(lost=["ex1"], status="graded", flags=[])),

@@ -13,7 +13,7 @@ from autograder.grading import sandbox, worker
 from autograder.tools import submissions as S
 from autograder.grading.scan import scan_source
 from autograder.grading.tape import TapeError
-from conftest import REPO, run, solution_path
+from conftest import REPO, require, run, solution_path
 
 CH = "01_creating_tensors"
 
@@ -70,8 +70,7 @@ def test_fallback_without_bwrap_runs_and_says_so(monkeypatch, tmp_path):
 
 
 def test_sandbox_limits_processes_and_leaves_nothing_behind(tmp_path):
-    if sandbox.bwrap_path() is None:
-        pytest.skip("bubblewrap is not installed")
+    require(sandbox.bwrap_path() is not None, "bubblewrap")
     pool = worker.Pool(1, tmp_path / "pool")
     fork = ("import os, time\nn = 0\nfor i in range(400):\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
             "    if pid == 0:\n        time.sleep(60)\n        os._exit(0)\n    n += 1\nprint(n)")

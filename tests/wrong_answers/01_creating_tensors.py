@@ -1,11 +1,12 @@
-"""Typical wrong answers for chapter 01, one per exercise: each must lose points on its own exercise."""
+"""Typical wrong answers for chapter 01, one per exercise: each must lose points on its own exercise,
+on the visible test and on every hidden seed."""
 WRONG = {
     # right values, wrong dtype: arange counts in int64
     "ex1_make_grid": """
 def make_grid(rows, cols):
     return torch.arange(rows * cols).reshape(rows, cols)
 """,
-    # the classic guess: capital-T Tensor keeps ints
+    # the classic guesses: capital-T Tensor keeps ints, and bools are just ints
     "ex2_predict_dtype": """
 predicted_int_dtype = torch.int64
 predicted_float_dtype = torch.float32
@@ -14,7 +15,7 @@ predicted_legacy_dtype = torch.int64
 
 def inferred_dtype(values):
     flat = [v for row in values for v in row] if values and isinstance(values[0], list) else list(values)
-    return torch.float32 if any(isinstance(v, float) for v in flat) else torch.int64
+    return "float32" if any(isinstance(v, float) for v in flat) else "int64"
 """,
     # right sizes as a list, and no error when nothing fits
     "ex3_predict_reshape": """
@@ -46,14 +47,26 @@ def to_numpy(t):
 def to_tensor(a):
     return torch.tensor(a)
 """,
-    # returns tensors, not Python numbers
-    "ex6_scalars": """
-def as_python(t):
-    return t, t.float(), t.int()
+    # fills column by column (the first dimension fastest), as Fortran and MATLAB do
+    "ex6_where_is": """
+def where_is(shape, k):
+    index = []
+    for size in shape:
+        index.append(k % size)
+        k //= size
+    return tuple(index)
 """,
-    # forgot to sort
-    "ex7_find_functions": """
-def names_starting_with(prefix):
-    return [name for name in dir(torch) if name.startswith(prefix)][::-1]
+    # the end counted in: floor + 1 instead of the ceiling, and float64 as in numpy
+    "ex7_arange_rules": """
+predicted_count = 5
+predicted_step_dtype = torch.float32
+
+
+def arange_size(start, end, step):
+    return int((end - start) // step) + 1
+
+
+def arange_dtype(start, end, step):
+    return "float64" if any(isinstance(v, float) for v in (start, end, step)) else "int64"
 """,
 }

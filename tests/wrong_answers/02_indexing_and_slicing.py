@@ -1,4 +1,5 @@
-"""Typical wrong answers for chapter 02, one per exercise: each must lose points on its own exercise."""
+"""Typical wrong answers for chapter 02, one per exercise: each must lose points on its own exercise,
+on the visible test and on every hidden seed."""
 WRONG = {
     # right values, wrong shape: X[-1:] keeps a dimension of size 1
     "ex1_rows": """
@@ -11,10 +12,10 @@ def row_block(X, i, j):
 """,
     # treats an int index like a length-1 slice: the dimension survives
     "ex2_predict_shapes": """
-predicted_entry_shape = (1, 1)
-predicted_row_slice_shape = (1, 1)
-predicted_ellipsis_shape = (3, 3)
-predicted_last_ellipsis_shape = (2, 3)
+predicted_mixed_shape = (1, 1)
+predicted_step_shape = (2, 2)
+predicted_past_end_shape = (2, 4)
+predicted_middle_ellipsis_shape = (1, 3, 2)
 
 
 def index_shape(shape, index):
@@ -54,14 +55,20 @@ def last_column(a):
     "ex5_predict_mask": """
 predicted_mask_dtype = torch.bool
 predicted_selected_shape = (2, 3)
+predicted_row_mask_shape = (1, 3)
 
 
 def positives(a):
     return a * (a > 0)
+
+
+def rows_starting_positive(a):
+    return a[a[:, 0] > 0]
 """,
     # "indexing always gives a view"
     "ex6_predict_views": """
-predicted_views = (True, True, True, True, True, True)
+predicted_views = {"X[:, [0, 2]]": True, "X[torch.tensor(1)]": True, "X[torch.tensor([1])]": True,
+                   "X[..., 1:]": True, "X[1][2:]": True, "X[X[:, 0] > 0]": True}
 
 
 def is_view_index(index):

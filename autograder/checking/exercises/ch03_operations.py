@@ -54,7 +54,7 @@ def predict_exp(L: Learner, R: Rand, hidden: bool) -> None:
                 "predicted_exp_dtype", hint="e ** 1 is not an integer, so exp cannot answer in int16.")
         cases = [("exp", torch.int16), ("abs", torch.int16), ("sqrt", torch.float64), ("neg", torch.uint8)]
     else:
-        cases = [(R.choice(names), R.choice(DTYPES)) for _ in range(12)]
+        cases = [(R.choice(names), R.choice(DTYPES)) for _i in range(12)]
     for name, dtype in cases:
         want = getattr(torch, name)(torch.ones(2, dtype=dtype)).dtype
         C.value(L.call("unary_dtype", name, dtype), want, f"unary_dtype({name!r}, {dtype})",
@@ -69,7 +69,7 @@ def cat(L: Learner, R: Rand, hidden: bool) -> None:
         wide = [_seed_XY(), (torch.ones(2, 1), torch.zeros(2, 3))]
     else:
         pairs, wide = [], []
-        for _ in range(4):
+        for _i in range(4):
             c = R.int(1, 5)
             pairs.append((R.randn(R.int(1, 4), c), R.randn(R.int(1, 4), c)))
             r = R.int(1, 5)
@@ -91,7 +91,7 @@ def compare(L: Learner, R: Rand, hidden: bool) -> None:
         cases = [_seed_XY(), (torch.tensor([1, 2, 3]), torch.tensor([1, 0, 3]))]
     else:
         cases = []
-        for _ in range(5):
+        for _i in range(5):
             shape = R.shape(1, 3, 4)
             cases.append((R.randint(0, 3, shape), R.randint(0, 3, shape).to(R.choice(DTYPES))))
     for X, Y in cases:
@@ -117,7 +117,7 @@ def predict_reduce(L: Learner, R: Rand, hidden: bool) -> None:
         cases = [((3, 4), None, False), ((3, 4), 0, False), ((3, 4), 1, True), ((2, 3, 4), -1, False), ((2, 3, 4), 1, True)]
     else:
         cases = []
-        for _ in range(12):
+        for _i in range(12):
             shape = R.shape(1, 4, 5)
             cases.append((shape, R.choice([None, R.int(-len(shape), len(shape) - 1)]), R.choice([False, True])))
     for shape, dim, keepdim in cases:
@@ -132,7 +132,7 @@ def row_fractions(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         cases = [torch.arange(1.0, 10.0).reshape(3, 3), torch.tensor([[1.0, 3.0, 4.0, 2.0], [5.0, 5.0, 0.0, 0.0]])]
     else:
-        cases = [R.rand(R.int(2, 5), R.int(2, 5)) + 0.1 for _ in range(5)]
+        cases = [R.rand(R.int(2, 5), R.int(2, 5)) + 0.1 for _i in range(5)]
     for X in cases:
         C.tensor(L.call("row_fractions", X), X / X.sum(dim=1, keepdim=True), f"row_fractions(X) for X of shape {tuple(X.shape)}",
                  hint="X.sum(dim=1) has shape (rows,), which lines up with X's columns, not its rows; "
@@ -144,7 +144,7 @@ def row_fractions(L: Learner, R: Rand, hidden: bool) -> None:
 
 @exercise("ch03.products")
 def products(L: Learner, R: Rand, hidden: bool) -> None:
-    dims = [(3, 3, 3), (2, 3, 4)] if not hidden else [(R.int(1, 5), R.int(1, 5), R.int(1, 5)) for _ in range(5)]
+    dims = [(3, 3, 3), (2, 3, 4)] if not hidden else [(R.int(1, 5), R.int(1, 5), R.int(1, 5)) for _i in range(5)]
     for n, k, m in dims:
         A, B, A2 = R.randn(n, k), R.randn(k, m), R.randn(n, k)
         x, y = R.randn(k), R.randn(k)
@@ -184,7 +184,7 @@ def predict_matmul(L: Learner, R: Rand, hidden: bool) -> None:
         cases = [("mm", (2, 3), (3, 5)), ("mm", (2, 3, 4), (4, 5)), ("mv", (2, 3), (3,)), ("dot", (3,), (3,)),
                  ("matmul", (2, 3, 4), (4, 5)), ("matmul", (3,), (2, 3, 4)), ("matmul", (2, 3), (4, 5))]
     else:
-        cases = [_product_case(R) for _ in range(15)]
+        cases = [_product_case(R) for _i in range(15)]
     for name, s1, s2 in cases:
         what = f"product_shape({name!r}, {s1}, {s2})"
         want = C.outcome(lambda: getattr(torch, name)(torch.ones(s1), torch.ones(s2)).shape)
@@ -203,7 +203,7 @@ def add_in_place(L: Learner, R: Rand, hidden: bool) -> None:
         cases = [_seed_XY(), (torch.zeros(2, 3), torch.ones(3)), (torch.ones(2, dtype=torch.int64), torch.tensor([0.5, 1.5]))]
     else:
         cases = []
-        for _ in range(5):
+        for _i in range(5):
             shape = R.shape(1, 3, 4)
             X = R.choice([lambda: R.randn(*shape), lambda: R.randint(-5, 5, shape)])()
             Y = R.choice([lambda: R.randn(*shape), lambda: R.randint(-5, 5, shape), lambda: R.randn(shape[-1])])()
@@ -249,7 +249,7 @@ def predict_result_type(L: Learner, R: Rand, hidden: bool) -> None:
                  (torch.tensor([1.0], dtype=torch.float16), torch.tensor(2.0, dtype=torch.float64)), (torch.tensor(3), 2.5)]
     else:
         cases = []
-        for _ in range(15):
+        for _i in range(15):
             kinds = R.choice([("tensor", "tensor"), ("tensor", "zero-dim"), ("zero-dim", "tensor"), ("tensor", "scalar"),
                               ("scalar", "tensor"), ("zero-dim", "scalar"), ("zero-dim", "zero-dim")])
             cases.append((_operand(R, kinds[0]), _operand(R, kinds[1])))

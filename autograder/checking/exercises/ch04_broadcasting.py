@@ -35,7 +35,7 @@ def outer_sum(L: Learner, R: Rand, hidden: bool) -> None:
                 "predicted_shape", hint="(3, 1) and (1, 2): each size-1 dim stretches to the other's size.")
         cases = [(torch.arange(3), torch.arange(2)), (torch.tensor([1.0, 2.0]), torch.tensor([10.0, 20.0, 30.0]))]
     else:
-        cases = [(R.randn(R.int(1, 6)), R.randint(-9, 9, (R.int(1, 6),))) for _ in range(5)]
+        cases = [(R.randn(R.int(1, 6)), R.randint(-9, 9, (R.int(1, 6),))) for _i in range(5)]
     for col, row in cases:
         C.tensor(L.call("outer_sum", col, row), col.reshape(-1, 1) + row.reshape(1, -1),
                  f"outer_sum(col of {col.numel()}, row of {row.numel()})",
@@ -45,7 +45,7 @@ def outer_sum(L: Learner, R: Rand, hidden: bool) -> None:
 @exercise("ch04.broadcast_shape")
 def broadcast_shape(L: Learner, R: Rand, hidden: bool) -> None:
     pairs = ([((3, 1), (1, 2)), ((2, 1), (2, 2, 2)), ((3,), (2, 3)), ((4, 3), (3,)), ((), (2, 2)),
-              ((3,), (2, 2)), ((2, 3), (3, 2))] if not hidden else [shape_pair(R) for _ in range(25)])
+              ((3,), (2, 2)), ((2, 3), (3, 2))] if not hidden else [shape_pair(R) for _i in range(25)])
     for s1, s2 in pairs:
         want = C.outcome(torch.broadcast_shapes, s1, s2)
         got = L.call("broadcast_shape", s1, s2)
@@ -70,7 +70,7 @@ def stretch(L: Learner, R: Rand, hidden: bool) -> None:
                  (torch.arange(3).reshape(3, 1), (3, 2), None), (torch.arange(4.0), (2, 3, 4), None)]
     else:
         cases = []
-        for _ in range(5):
+        for _i in range(5):
             out = R.shape(1, 4, 4)
             cases.append((R.randn(1, *_operand(R, out))[0], out, None))  # [0]: a 0-dim shape works too
     for a, shape, want in cases:
@@ -91,16 +91,16 @@ def expanded_stride(L: Learner, R: Rand, hidden: bool) -> None:
                  (torch.zeros(1, 4), (5, 2, 4))]
     else:
         cases = []
-        for _ in range(8):
+        for _i in range(8):
             out = list(R.shape(1, 4, 4))
             k = R.int(0, len(out) - 1)
             # The dims added on the left are > 1, as the exercise promises: torch gives a new size-1 dim
             # the stride a contiguous tensor would have, a detail this chapter does not teach.
-            out[:k] = [R.int(2, 4) for _ in range(k)]
+            out[:k] = [R.int(2, 4) for _i in range(k)]
             # A slice of a bigger tensor, so the strides are not always the contiguous ones;
             # then some dims cut to size 1 and k leading dims dropped, so it broadcasts to `out`.
             t = R.randn(*(d + R.int(0, 2) for d in out))[tuple(slice(0, d) for d in out)]
-            t = t[tuple(slice(0, 1) if R.int(0, 2) == 0 else slice(None) for _ in out)]
+            t = t[tuple(slice(0, 1) if R.int(0, 2) == 0 else slice(None) for _i in out)]
             cases.append((t[(0,) * k], tuple(out)))
     for t, new_shape in cases:
         C.value(L.call("expanded_stride", tuple(t.shape), t.stride(), new_shape), t.expand(new_shape).stride(),
@@ -112,7 +112,7 @@ def expanded_stride(L: Learner, R: Rand, hidden: bool) -> None:
 def center(L: Learner, R: Rand, hidden: bool) -> None:
     cases = [torch.arange(12.0).reshape(3, 4)] if not hidden else []
     if hidden:
-        for _ in range(3):
+        for _i in range(3):
             n = R.int(2, 5)
             cases += [R.randn(n, n), R.randn(n, R.int(2, 5))]  # square ones hide a missing keepdim from shape errors
     for X in cases:
@@ -135,7 +135,7 @@ def inplace_ok(L: Learner, R: Rand, hidden: bool) -> None:
                 hint="c + a has shape (3, 2): exactly c's shape, so it fits.")
         pairs = [((3, 1), (1, 2)), ((3, 2), (3, 1)), ((2, 3), (3,)), ((3,), (2, 3)), ((2, 2), (3,))]
     else:
-        pairs = [shape_pair(R) for _ in range(20)]
+        pairs = [shape_pair(R) for _i in range(20)]
     for s1, s2 in pairs:
         C.value(L.call("inplace_ok", s1, s2), works(s1, s2), f"inplace_ok({s1}, {s2})",
                 hint="in place, the result is written into the first tensor: the broadcast shape must be exactly s1.")

@@ -1,21 +1,24 @@
 """Chapter 10, train with your autograd: loss, zeroing, SGD, an MLP, and a training loop, against torch.nn.
 
-The chapter trains on the course's reference engine (:mod:`autograder.grading.reference.engine`), so chapter-09 mistakes
-cost nothing here. Each exercise gets its inputs from the course, not from another exercise, and the
-training-loop exercise runs the learner's loop with the course's loss, forward, zeroing and SGD step, so
-a mistake costs points in its own exercise only. Torch's side is always ``torch.nn`` + ``torch.optim.SGD``.
+The notebook trains whichever engine it loaded (the learner's own, saved by chapter 09, or the torch
+adapter), but the tests run the learner's functions on the torch adapter (:mod:`autograder.checking.torch_engine`):
+their globals ``Tensor`` and ``no_grad`` are the adapter's while they run, so chapter-09 mistakes cost nothing
+here. Each exercise gets its inputs from the course, not from another exercise, and the training-loop exercise
+runs the learner's loop with the course's loss, forward, zeroing and SGD step, so a mistake costs points in its
+own exercise only. Torch's side is always ``torch.nn`` + ``torch.optim.SGD``.
 """
 from __future__ import annotations
 
 import copy
+import functools
 
 import numpy as np
 import torch
 
 from .. import checks as C
-from ...grading.reference.engine import Tensor, no_grad
-from ..exercise import Learner, Rand, exercise, step
+from ..exercise import Learner, Rand, _Missing, exercise, step
 from ..graphs import _rebind
+from ..torch_engine import Tensor, no_grad
 
 
 # ---- the course's versions, used to grade one exercise without depending on the others ----
@@ -95,55 +98,74 @@ def torch_params(model: torch.nn.Sequential) -> list[np.ndarray]:
 
 
 # ---- course functions run in the learner's namespace ----
+def on_adapter(name: str):
+    """Run the decorated course function on the learner's function ``name``, rebound so that its globals
+    ``Tensor`` and ``no_grad`` are the torch adapter's; a missing ``name`` is answered as missing."""
+    def decorate(body):
+        @functools.wraps(body)
+        def run(ns: dict, *args):
+            if name not in ns:
+                return _Missing(name)
+            return body(_rebind(ns[name], {**ns, "Tensor": Tensor, "no_grad": no_grad}), *args)
+        return run
+    return decorate
+
+
 @step
-def ce_fn(ns: dict, logits: np.ndarray, y: np.ndarray) -> tuple:
+@on_adapter("cross_entropy")
+def ce_fn(cross_entropy, logits: np.ndarray, y: np.ndarray) -> tuple:
     z = Tensor(logits.copy(), requires_grad=True)
-    loss = ns["cross_entropy"](z, y.copy())
+    loss = cross_entropy(z, y.copy())
     loss.backward()
     return loss.data, z.grad
 
 
 @step
-def zero_fn(ns: dict, arrays: list, with_grad: list) -> tuple:
+@on_adapter("zero_grad")
+def zero_fn(zero_grad, arrays: list, with_grad: list) -> tuple:
     params = [Tensor(a.copy(), requires_grad=True) for a in arrays]
     for p, g in zip(params, with_grad):
         if g:
             (p * p).sum().backward()
-    ns["zero_grad"](params)
+    zero_grad(params)
     return tuple(p.grad for p in params) + tuple(p.data for p in params)
 
 
 @step
-def sgd_fn(ns: dict, arrays: list, grads: list, lr: float, wd: float) -> tuple:
+@on_adapter("sgd_step")
+def sgd_fn(sgd_step, arrays: list, grads: list, lr: float, wd: float) -> tuple:
     params = [Tensor(a.copy(), requires_grad=True) for a in arrays]
     for p, g in zip(params, grads):
         p.grad = None if g is None else g.copy()
-    ns["sgd_step"](params, lr, weight_decay=wd)
+    sgd_step(params, lr, weight_decay=wd)
     return tuple(p.data for p in params) + tuple(p.grad for p in params) + tuple(p.is_leaf for p in params)
 
 
 @step
-def params_fn(ns: dict, weights: list) -> tuple:
+@on_adapter("params_from_torch")
+def params_fn(params_from_torch, weights: list) -> tuple:
     model = rebuild(weights)
-    params = ns["params_from_torch"](model)
+    params = params_from_torch(model)
     out = tuple((p.data, p.requires_grad) for p in params)
     return out + tuple(p.detach().numpy() for p in model.parameters())
 
 
 @step
-def forward_fn(ns: dict, weights: list, X: np.ndarray, G: np.ndarray) -> tuple:
+@on_adapter("mlp_forward")
+def forward_fn(mlp_forward, weights: list, X: np.ndarray, G: np.ndarray) -> tuple:
     params = engine_params(rebuild(weights))
-    out = ns["mlp_forward"](params, Tensor(X.copy()))
+    out = mlp_forward(params, Tensor(X.copy()))
     out.backward(G.copy())
     return (out.data,) + tuple(p.grad for p in params)
 
 
 @step
 def train_fn(ns: dict, weights: list, X: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple:
-    g = dict(ns)
-    g.update(cross_entropy=ref_cross_entropy, zero_grad=ref_zero_grad, sgd_step=ref_sgd_step,
-             mlp_forward=ref_mlp_forward, Tensor=Tensor, no_grad=no_grad)
-    step = _rebind(ns["train_step"], g) if "train_step" in ns else ns["train_step"]
+    if "train_step" not in ns:
+        return _Missing("train_step")
+    g = {**ns, "cross_entropy": ref_cross_entropy, "zero_grad": ref_zero_grad, "sgd_step": ref_sgd_step,
+         "mlp_forward": ref_mlp_forward, "Tensor": Tensor, "no_grad": no_grad}
+    step = _rebind(ns["train_step"], g)
     params = engine_params(rebuild(weights))
     losses = tuple(float(step(params, X, y, lr)) for _ in range(steps))
     return losses + tuple(p.data for p in params)

@@ -96,6 +96,8 @@ class Judge(NbGraderPreprocessor):
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
         verdicts: list[dict] = []
         passed, outputs, why = J.judge_cell(checks, info["sealed"].get(index), info["seed"], verdicts)
+        if why and why.startswith("judge-crash"):
+            flags.append(flag("judge-crash", gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
         return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}
