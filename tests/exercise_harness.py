@@ -97,6 +97,17 @@ def answered(ns: dict, checks: list[tuple[str, bool]], seed: int):
     return Sealed(plans, [answer(STEPS, ns, w).decode() for p in plans for w in p.questions])
 
 
+def recorded(name: str, ns: dict, seed: int, hidden: bool):
+    """(plan, answers) of one check, as grading makes them: planned on the trusted side, answered on ``ns``."""
+    from autograder.checking.exercise import STEPS
+    from autograder.grading.plan import plan_check
+    from autograder.grading.recorder import answer
+    from autograder.grading.tape import loads
+
+    plan = plan_check(name, hidden, seed)
+    return plan, [loads(answer(STEPS, ns, w)) for w in plan.questions]
+
+
 def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
     """Plan the exercise, answer its questions as the sandbox would, and let a judge with no learner namespace
     replay the exercise on the answers. True when the judge finds no fault."""

@@ -1,43 +1,40 @@
-"""What the learner's process reports about itself: an audit hook, integrity checks, and no signal handlers.
+"""What the learner's process reports about itself, the moment it happens: an audit hook.
 
 Learner code shares its process with the recorder. It cannot change what the recorder does by
-patching names (the recorder is sealed, :mod:`.seal`), so the remaining routes go *around* names:
-frames, the garbage collector, ctypes, trace functions, grader modules loaded again, memory read
-through ``/proc``. Three things see them, all installed before the first learner cell:
+patching names (the recorder is sealed, :mod:`.seal`), so what is left goes *around* names: frames,
+the garbage collector, ctypes, trace functions, grader modules loaded again, memory read through
+``/proc``. :func:`make_hook` returns a ``sys.addaudithook`` hook (it cannot be removed) that reports
+each such event through the sealed channel before the operation returns:
 
-* :func:`make_hook`: a ``sys.addaudithook`` hook (it cannot be removed) that reports each such event
-  through the sealed channel the moment it happens, before the operation returns, attributed to the
-  code that caused it: events raised by course code, or by a few standard-library functions that
-  never hand the frame they read to their caller (``collections.namedtuple``, ``typing``, ``enum``,
-  ``logging``), are not the learner's. The most dangerous routes (the garbage collector's object
-  lists, ctypes, trace functions, another audit hook, grader modules, ``/proc`` memory and file
-  descriptors) are refused as well as reported. A report that cannot be delivered safely (the
-  channel's fd was replaced, or another thread is running) ends the process with :data:`TAMPERED`.
-  Measured on Python 3.11: reading ``f_back``, ``f_globals``, ``f_locals``, ``__globals__``,
-  ``__closure__`` or assigning ``cell_contents`` raises no event, but each needs a frame or a sealed
-  function first, and getting either does.
-* :func:`forbid_signal_handlers`: a seccomp filter that refuses ``rt_sigaction`` with a new action,
-  so no signal handler (which receives a frame without any audit event) can be installed after it;
-  x86_64 and aarch64 (elsewhere :func:`changes` still sees a new handler when a cell ends).
-* :class:`Baseline` / :func:`changes`: after every cell and around every question, the namespaces of
-  the checking library, torch, numpy, math and builtins, ``torch.Tensor``'s methods, torch's mode
-  stacks, the trace and profile functions and the signal handlers are compared with what they were
-  (by identity): a changed or deleted name is reported.
+* **refused and reported**: the garbage collector's object lists, ``sys._current_frames``, ctypes,
+  trace and profile functions, another audit hook, ``marshal.loads``, opening ``/proc`` files other
+  than a few harmless ones (memory, maps and file descriptors included) or ``/dev/fd``, importing a
+  grader module or loading or running grader code (``grader-import``), setting ``__code__`` or
+  defaults of course functions, compiling code under a library's or the course's file name;
+* **reported**: taking a frame (``sys._getframe``, ``tb_frame``, ``gi_frame``, ...), re-creating course
+  code with other globals. A frame is the way to the recorder's locals, and so to the channel's key;
+  signal handlers, which get a frame without any event, cannot be installed (:mod:`.integrity`).
+
+An event counts against the learner unless the code that raised it is course code (recognised by
+identity of its code objects, so code compiled under a course file's name is still the learner's), a
+library function that keeps only names or text from the frame it reads (``collections.namedtuple``,
+``typing``, ``enum``, ``logging``'s ``findCaller``, everything in ``traceback`` but its frame walkers),
+or library code called by library code, once the helpers that hand frames out (``inspect.stack``,
+``inspect.currentframe``, ``traceback.walk_stack``...) are passed back to whoever called them. A report
+that cannot be delivered safely (the channel's fd was replaced, or another thread runs that could
+replace it) ends the process with :data:`TAMPERED`, which the zygote flags.
+
+Measured on Python 3.11: reading ``f_back``, ``f_globals``, ``f_locals``, ``__globals__``, ``__closure__``
+or assigning ``cell_contents`` raises no audit event, but each needs a frame or a sealed function first.
 """
 from __future__ import annotations
 
-import _signal
 import _thread
 import os
 import sys
-from itertools import repeat
-from operator import is_
 from typing import Any, Callable
 
-import torch
-
 TAMPERED = 87  # exit status of a learner's process that could not report tampering safely
-_MISSING = object()
 
 # Events refused as well as reported: nothing honest in a notebook needs them.
 _REFUSED = frozenset({"gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames", "sys.settrace",
@@ -75,6 +72,7 @@ def make_hook(report: Callable[[str, str], None], guard: Callable[[], None], cou
 
     inside: set = set()
     getframe, ident, realpath, fspath = sys._getframe, _thread.get_ident, os.path.realpath, os.fspath
+    debug = bool(os.environ.get("AUTOGRADER_AUDIT_DEBUG"))  # each report names the stack it came from
     trusted = {**course, **code_objects([_harmless_functions()])}
     walkers = [traceback.walk_tb, traceback.walk_stack, traceback._walk_tb_with_full_positions]
     text = {k: v for k, v in code_objects([traceback]).items() if k not in code_objects([walkers])}
@@ -115,6 +113,15 @@ def make_hook(report: Callable[[str, str], None], guard: Callable[[], None], cou
     def grader_path(path: Any) -> bool:
         return type(path) is str and realpath(path).startswith(grader_dirs)
 
+    def shown(path: str) -> str:
+        """A grader file as a flag names it: from the package's folder on, a cached module as its source."""
+        real = realpath(path)
+        top = os.path.dirname(course_dir.rstrip("/")) + "/"
+        if real.startswith(top):
+            real = real[len(top):]
+        head, cached, name = real.rpartition("/__pycache__/")
+        return f"{head}/{name.split('.')[0]}.py" if cached else real
+
     def finding(event: str, args: tuple) -> tuple[str, str, bool, str] | None:
         """(kind, detail, refuse, whose) for a watched event, or None when it is not a finding. ``whose`` says how
         to tell course code's events from the learner's: 'caller', 'reader' (linecache reading a source file for
@@ -144,7 +151,7 @@ def make_hook(report: Callable[[str, str], None], guard: Callable[[], None], cou
             if type(path) is not str:
                 return None
             if grader_path(path):
-                return "grader-import", f"opened {path}", True, "reader"
+                return "grader-import", f"opened {shown(path)}", True, "reader"
             real = realpath(path)
             if (real.startswith("/proc/") or path.startswith(("/proc/", "/dev/fd"))) and \
                     real not in _PROC_OK and not real.startswith(_PROC_OK_ANYWHERE):
@@ -153,7 +160,7 @@ def make_hook(report: Callable[[str, str], None], guard: Callable[[], None], cou
         if event in ("exec", "function.__new__") and args and type(getattr(args[0], "co_filename", None)) is str:
             code = args[0]
             if grader_path(code.co_filename):
-                return "grader-import", f"ran code of {code.co_filename}", True, "anyone" if event == "exec" else "caller"
+                return "grader-import", f"ran code of {shown(code.co_filename)}", True, "anyone" if event == "exec" else "caller"
             if event == "function.__new__" and trusted.get(id(code)) is code:
                 return "tampering", "course code re-created with other globals", False, "caller"
             return None
@@ -182,7 +189,7 @@ def make_hook(report: Callable[[str, str], None], guard: Callable[[], None], cou
             quiet = innocent(caller) if whose == "caller" else known(reading, caller) if whose == "reader" else False
             if not quiet:
                 guard()
-                report(kind, detail + (_stack(caller) if os.environ.get("AUTOGRADER_AUDIT_DEBUG") else ""))
+                report(kind, detail + (_stack(caller) if debug else ""))
         finally:
             inside.discard(me)
         if refuse and not (quiet and whose == "caller"):
@@ -254,70 +261,3 @@ def _harmless_functions() -> list:
     return [collections.namedtuple, typing._caller, typing.NamedTuple, typing._namedtuple_mro_entries,
             typing.NamedTupleMeta.__new__, enum.EnumType.__new__, enum.EnumType._create_, enum.EnumType._convert_,
             logging.Logger.findCaller]
-
-
-def forbid_signal_handlers() -> bool:
-    """Refuse ``rt_sigaction`` with a new action from now on, in this process and its children (seccomp)."""
-    import ctypes
-    import platform
-
-    arch_nr = {"x86_64": (0xC000003E, 13), "aarch64": (0xC00000B7, 134)}.get(platform.machine())
-    if arch_nr is None:
-        return False
-    arch, nr = arch_nr
-
-    class Filter(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
-
-    class Prog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
-    ld, jeq, ret = 0x20, 0x15, 0x06
-    deny, allow = 0x00050000 | 1, 0x7FFF0000  # SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW
-    code = [(ld, 0, 0, 4), (jeq, 0, 6, arch),  # another ABI (32-bit syscalls): refused outright
-            (ld, 0, 0, 0), (jeq, 0, 5, nr),
-            (ld, 0, 0, 24), (jeq, 0, 2, 0),  # act (args[1]) low word
-            (ld, 0, 0, 28), (jeq, 1, 0, 0),  # act high word: NULL means a query, allowed
-            (ret, 0, 0, deny), (ret, 0, 0, allow)]
-    insns = (Filter * len(code))(*[Filter(*c) for c in code])
-    prog = Prog(len(code), insns)
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
-        return False
-    return libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
-
-
-class Baseline:
-    """Namespaces and hooks as they were before the first learner cell, compared by identity."""
-
-    def __init__(self, spaces: dict[str, Any]):
-        self.spaces = [(name, d, tuple(d.keys()), tuple(d.values())) for name, d in spaces.items()]
-        self.signals = tuple((n, _signal.getsignal(n)) for n in range(1, _signal.NSIG) if _valid(n))
-
-
-def _valid(n: int) -> bool:
-    try:
-        _signal.getsignal(n)
-        return True
-    except (ValueError, OSError):
-        return False
-
-
-def changes(base: Baseline) -> list[str]:
-    """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing)."""
-    found = [f"{name} changed" for name, d, keys, values in base.spaces
-             if not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
-    if torch._C._len_torch_function_stack() or torch._C._len_torch_dispatch_stack():
-        found.append("a torch mode is active")
-    if sys.gettrace() is not None or sys.getprofile() is not None:
-        found.append("a trace or profile function is set")
-    if any(_signal.getsignal(n) is not h for n, h in base.signals):
-        found.append("a signal handler was installed")
-    return found
-
-
-def spaces_to_watch(modules: dict[str, Any]) -> dict[str, Any]:
-    """The namespaces :class:`Baseline` watches: ``modules`` (name to module) plus torch's tensor types."""
-    out = {name: vars(m) for name, m in modules.items()}
-    out["torch.Tensor"] = vars(torch.Tensor)
-    out["torch.nn.Parameter"] = vars(torch.nn.Parameter)
-    return out

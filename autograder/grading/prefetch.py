@@ -18,6 +18,7 @@ import nbformat
 from nbgrader.coursedir import CourseDirectory
 
 from . import judge as J
+from . import links
 from .course import assignment_files, course_root, course_secret
 from .sandbox import Limits
 from .plan import make_job
@@ -47,6 +48,7 @@ def prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limits
     """Start one submission in the sandboxes now, sanitized exactly as nbgrader will sanitize it."""
     from nbgrader.converters import Autograde
     folder = Path(coursedir.format_path(coursedir.submitted_directory, s, a))
+    links.sanitize(folder, Path(coursedir.root))  # before anything reads it: what it links to stays out
     try:
         nb = nbformat.read(str(folder / f"{nb_name}.ipynb"), as_version=4)
         resources = {"nbgrader": {"student": s, "assignment": a, "notebook": nb_name, "db_url": coursedir.db_url}}

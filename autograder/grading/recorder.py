@@ -10,7 +10,7 @@ forbids signal handlers and installs the audit hook (:mod:`.audit`). Then, one c
 * a test cell is not run at all: for each of its questions the recorder runs that step on the
   learner's namespace, freezes the result (:mod:`autograder.checking.answers`) and sends it at once,
   sealed (:mod:`.channel`): nothing later in the notebook can change an answer already sent;
-* the integrity checks run (:func:`.audit.changes`), and the cell's end is sent.
+* the integrity checks run (:func:`.integrity.changes`), and the cell's end is sent.
 
 The zygote reads the records and, only after this process and everything it started are dead, hands
 them to the grading process. The channel's key is a local variable of :func:`child_main`, passed
@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import _thread
 import gc
-import json
 import os
 import sys
 import types
 from typing import Any
 
 from ..checking.exercise import answer as run_step
-from . import audit, channel, execute
+from . import audit, channel, execute, integrity
 from . import tape as T
 from .sandbox import Limits, child_limits
 
@@ -93,7 +92,7 @@ def child_main(ctx: dict, fd: int, key: bytes) -> None:
     """Run the zygote's cells until it stops sending them (it then kills this process)."""
     cap = _prepare(ctx, fd)
     scrub(ctx["package_module"])
-    base = audit.Baseline(audit.spaces_to_watch({n: m for n, m in sys.modules.items()
+    base = integrity.Baseline(integrity.spaces_to_watch({n: m for n, m in sys.modules.items()
                                                  if n == "autograder" or n.startswith("autograder.checking")} | ctx["watch"]))
     ino = os.fstat(fd).st_ino
     where: list = [None, None]  # the cell and question now running, for reports
@@ -124,10 +123,10 @@ def child_main(ctx: dict, fd: int, key: bytes) -> None:
             send({"k": "flag", "cell": where[0], "q": where[1], "kind": kind, "detail": detail})
 
     def check() -> None:
-        for change in audit.changes(base):
+        for change in integrity.changes(base):
             report("tampering", change)
 
-    blocked = audit.forbid_signal_handlers()
+    blocked = integrity.forbid_signal_handlers()
     trusted: set = set()  # locked cells with the course's own source: they may import grader modules themselves
     sys.addaudithook(audit.make_hook(report, guard, ctx["course"], ctx["package"], ctx["grader_dirs"],
                                      lambda: where[0] in trusted))
@@ -137,7 +136,7 @@ def child_main(ctx: dict, fd: int, key: bytes) -> None:
         msg = channel.recv(fd, reader)
         if msg is None:
             os._exit(0)
-        cell = json.loads(msg)
+        cell = T.json_c(msg.decode())
         where[0], where[1] = cell["index"], None
         if cell.get("trusted"):
             trusted.add(cell["index"])

@@ -11,7 +11,8 @@ of its module's globals, in which
   namespace as it was), so ``np.array`` or ``json.loads`` stay the functions they were even if
   learner code later assigns ``numpy.array = ...``;
 * mutable containers (dicts, lists, sets) are copied, so ``graphs.BINARY["add"] = ...`` reaches
-  only the public one; defaults and closure cells are copied the same way.
+  only the public one; defaults and closure cells are copied the same way;
+* the builtins are a private copy too, so ``builtins.isinstance = ...`` changes nothing sealed.
 
 Nothing refers to a copy except the zygote and what it hands the learner's process: learner code
 reaches a sealed object only through a frame or the garbage collector, both of which the audit
@@ -21,6 +22,7 @@ those.
 """
 from __future__ import annotations
 
+import builtins
 import types
 from typing import Any, Iterable
 
@@ -36,6 +38,8 @@ class _Sealer:
         self.overrides = overrides
         for m in self.modules.values():
             self.copies[id(m)] = types.ModuleType(m.__name__, m.__doc__)
+            # before any function is made on it: a function takes its builtins from its globals when created
+            self.copies[id(m)].__dict__["__builtins__"] = self._builtins(vars(m).get("__builtins__", builtins))
         self.by_globals = {id(vars(m)): self.copies[id(m)].__dict__ for m in self.modules.values()}
 
     def owned(self, obj: Any, m: types.ModuleType) -> bool:
@@ -54,6 +58,8 @@ class _Sealer:
         for m in self.modules.values():
             g = self.copies[id(m)].__dict__
             for key, value in vars(m).items():
+                if key == "__builtins__":
+                    continue
                 g[key] = self.overrides[(m.__name__, key)] if (m.__name__, key) in self.overrides else self.sub(value)
         while self.pending:  # defaults and closures last: they may name anything sealed
             copy, original = self.pending.pop()
@@ -79,6 +85,13 @@ class _Sealer:
         if type(value) in (list, set, tuple, frozenset):
             return type(value)(self.sub(v) for v in value)
         return value
+
+    def _builtins(self, b: Any) -> dict:
+        """One private copy of the builtins namespace, shared by every sealed module."""
+        space = vars(b) if isinstance(b, types.ModuleType) else b
+        if id(space) not in self.copies:
+            self.copies[id(space)] = dict(space)
+        return self.copies[id(space)]
 
     def _snapshot(self, m: types.ModuleType) -> types.ModuleType:
         if id(m) not in self.snapshots:

@@ -23,7 +23,8 @@ import json
 import math
 from typing import Any
 
-from _json import encode_basestring_ascii
+import types
+from _json import encode_basestring_ascii, make_scanner
 
 import numpy as np
 import torch
@@ -35,6 +36,24 @@ MAX_TAPE_BYTES = 64 * 1024 * 1024
 
 class TapeError(ValueError):
     """Not a well-formed question or answer."""
+
+
+# JSON read by C alone (no json.decoder code, whose builtins learner code could patch): what the learner's process reads.
+_scan = make_scanner(types.SimpleNamespace(
+    strict=True, object_hook=None, object_pairs_hook=None, parse_float=float, parse_int=int, memo={},
+    parse_constant={"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.__getitem__))
+
+
+def json_c(text: str) -> Any:
+    """``text`` parsed as one JSON value, by the C scanner alone."""
+    value, end = _scan(text, 0)
+    if end != len(text):
+        raise TapeError("trailing data after a JSON value")
+    return value
+
+
+def _raw(a: np.ndarray) -> list:
+    return [a.dtype.str, [int(n) for n in a.shape], binascii.b2a_base64(a.tobytes(), newline=False).decode("ascii")]
 
 
 def _npy(a: np.ndarray) -> str:
@@ -91,9 +110,9 @@ def _dec(x: Any) -> Any:
 def _unraw(raw: Any) -> np.ndarray:
     dtype, shape, data = raw
     dt = np.dtype(dtype)
-    if dt.hasobject or not isinstance(shape, list) or not all(type(n) is int and n >= 0 for n in shape):
+    if dt.hasobject or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
         raise TapeError("malformed array")
-    return np.frombuffer(base64.b64decode(data), dtype=dt).reshape(shape).copy()
+    return np.frombuffer(binascii.a2b_base64(data), dtype=dt).reshape(shape).copy()
 
 
 def answer_bytes(x: Any) -> bytes:
@@ -123,10 +142,10 @@ def _write(x: Any, out: list) -> None:
         _write(x.meta, out)
         out.append("}")
     elif t is np.ndarray:
+        dtype, shape, data = _raw(x)
         out.append('{"@raw":[')
-        _write(x.dtype.str, out)
-        out.append(",[" + ",".join(int.__repr__(int(n)) for n in x.shape) + "],")
-        out.append('"' + binascii.b2a_base64(x.tobytes(), newline=False).decode("ascii") + '"]}')
+        _write(dtype, out)
+        out.append(",[" + ",".join(int.__repr__(n) for n in shape) + '],"' + data + '"]}')
     elif t is tuple or t is list or t is dict:
         items = x.items() if t is dict else x
         out.append('{"@t":[' if t is tuple else '{"@d":[' if t is dict else "[")
@@ -185,7 +204,9 @@ class _Questions:
                 return {"@ref": self._seen[id(x)]}
             self._seen[id(x)], self._count = self._count, self._count + 1
             self._keep.append(x)
-            return {"@T": self._tensor(x)} if type(x) is torch.Tensor else {"@nd": _npy(x)}
+            if type(x) is np.ndarray and x.dtype.hasobject:
+                raise TapeError("a question's arrays hold numbers, not objects")
+            return {"@T": self._tensor(x)} if type(x) is torch.Tensor else {"@raw": _raw(x)}
         if isinstance(x, (torch.Tensor, np.ndarray)):
             raise TapeError(f"a question's arguments are data: no {type(x).__qualname__} (a subclass)")
         if isinstance(x, slice):
@@ -197,7 +218,7 @@ class _Questions:
         if isinstance(x, np.dtype):
             return {"@ndt": x.str}
         if isinstance(x, np.generic):
-            return {"@ng": _npy(np.asarray(x))}
+            return {"@ng": _raw(np.asarray(x))}
         if type(x) is torch.Size:
             return {"@sz": [int(s) for s in x]}
         if type(x) is tuple:
@@ -222,7 +243,7 @@ class _Questions:
         if key not in self._storage_ids:
             raw = torch.empty(0, dtype=torch.uint8).set_(storage, 0, (storage.nbytes(),), (1,))
             self._storage_ids[key] = len(self.storages)
-            self.storages.append(base64.b64encode(raw.numpy().tobytes()).decode())
+            self.storages.append(binascii.b2a_base64(raw.numpy().tobytes(), newline=False).decode("ascii"))
         return {"s": self._storage_ids[key], "o": t.storage_offset(), "z": list(t.shape), "st": list(t.stride()),
                 "dt": str(t.dtype).replace("torch.", ""), "rg": t.requires_grad}
 
@@ -241,7 +262,7 @@ def question_key(wire: str) -> str:
 
 class _Rebuild:
     def __init__(self, storages: list) -> None:
-        self.storages = [torch.UntypedStorage.from_buffer(base64.b64decode(s), dtype=torch.uint8) if s else
+        self.storages = [torch.UntypedStorage.from_buffer(binascii.a2b_base64(s), dtype=torch.uint8) if s else
                          torch.UntypedStorage(0) for s in storages]
         self.objects: list = []
 
@@ -257,8 +278,8 @@ class _Rebuild:
             t = torch.empty(0, dtype=getattr(torch, d["dt"])).set_(self.storages[d["s"]], d["o"], tuple(d["z"]), tuple(d["st"]))
             self.objects.append(t.requires_grad_(bool(d["rg"])))
             return t
-        if "@nd" in x:
-            self.objects.append(_unnpy(x["@nd"]))
+        if "@raw" in x:
+            self.objects.append(_unraw(x["@raw"]))
             return self.objects[-1]
         if "@sl" in x:
             return slice(*(self.dec(v) for v in x["@sl"]))
@@ -269,7 +290,7 @@ class _Rebuild:
         if "@ndt" in x:
             return np.dtype(x["@ndt"])
         if "@ng" in x:
-            return _unnpy(x["@ng"])[()]
+            return _unraw(x["@ng"])[()]
         if "@sz" in x:
             return torch.Size(x["@sz"])
         if "@t" in x:
@@ -283,5 +304,5 @@ class _Rebuild:
 
 def decode_question(wire: str) -> tuple[str, tuple]:
     """``(step, args)`` rebuilt from :func:`encode_question`'s form, as fresh objects."""
-    q = json.loads(wire)
+    q = json_c(wire)
     return q["step"], tuple(_Rebuild(q["storages"]).dec(q["args"]))

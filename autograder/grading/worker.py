@@ -37,6 +37,11 @@ class Job:
     files: dict[str, bytes]
     limits: Limits = dataclasses.field(default_factory=Limits)
 
+    @classmethod
+    def of(cls, *sources: str, limits: Limits | None = None) -> "Job":
+        """A job of code cells only (numbered from 0), with no files: what the sandbox's own tests run."""
+        return cls([{"index": i, "code": s} for i, s in enumerate(sources)], {}, limits or Limits())
+
 
 @dataclasses.dataclass
 class RunResult:

@@ -11,6 +11,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
 from .. import judge as J
+from .. import links
 from ..course import assignment_files, course_root, course_secret
 from ..flags import flag
 from ..plan import make_job
@@ -100,8 +101,9 @@ class SandboxedExecute(NbGraderPreprocessor):
             answers = [a for a in run.get("answers") or [] if isinstance(a, str)] if not run.get("forged") else []
             stopped = run.get("reason") or (result.reason if not run else None)
             sealed[i] = J.Sealed(cell_plans, answers, str(stopped) if stopped else None, denied.get(i))
+        dropped = links.flags(course_root(self.config), g["assignment"], g["student"])
         resources["autograder"] = {"sealed": sealed, "reason": result.reason, "seed": seed,
-                                   "flags": list(result.flags) + flags + [flag("memory-limit", f"cell {i}") for i in memory],
+                                   "flags": list(result.flags) + flags + dropped + [flag("memory-limit", f"cell {i}") for i in memory],
                                    "seconds": result.seconds}
         return nb, resources
 
