@@ -9,7 +9,8 @@
   the checking library, torch, numpy, math and builtins, ``torch.Tensor``'s and ``Parameter``'s
   methods, torch's mode stacks, the trace and profile functions and the signal handlers are compared
   with what they were before the first learner cell, by identity: a changed or deleted name is
-  reported (a name added, such as a submodule imported later, is not a change). The recorder's own
+  reported, and so is a name added to the checking library (a name added to torch or numpy, such as a
+  submodule imported later, is not a change). The recorder's own
   code is sealed (:mod:`.seal`), so such a change cannot alter what it records; it is reported
   because nothing honest in a notebook makes one.
 """
@@ -24,6 +25,9 @@ from typing import Any
 import torch
 
 _MISSING = object()
+# Names a library rebinds itself, lazily, in honest use: importing torch._dynamo (as torch.optim's first step does)
+# wraps torch.manual_seed. Sealed code calls none of them through these live namespaces.
+_REBOUND_BY_THEIR_LIBRARY = {"torch": frozenset({"manual_seed"})}
 
 
 def forbid_signal_handlers() -> bool:
@@ -59,8 +63,12 @@ def forbid_signal_handlers() -> bool:
 class Baseline:
     """Namespaces and hooks as they were before the first learner cell, compared by identity."""
 
-    def __init__(self, spaces: dict[str, Any]):
-        self.spaces = [(name, d, tuple(d.keys()), tuple(d.values())) for name, d in spaces.items()]
+    def __init__(self, spaces: dict[str, Any], closed: tuple[str, ...] = ("autograder",)):
+        # a namespace under a ``closed`` prefix may not even gain a name; others may (a submodule imported later)
+        self.spaces = []
+        for name, d in spaces.items():
+            keys = tuple(k for k in d.keys() if k not in _REBOUND_BY_THEIR_LIBRARY.get(name, ()))
+            self.spaces.append((name, d, keys, tuple(d[k] for k in keys), name.startswith(closed)))
         self.signals = tuple((n, _signal.getsignal(n)) for n in range(1, _signal.NSIG) if _valid(n))
 
 
@@ -74,8 +82,8 @@ def _valid(n: int) -> bool:
 
 def changes(base: Baseline) -> list[str]:
     """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing)."""
-    found = [f"{name} changed" for name, d, keys, values in base.spaces
-             if not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
+    found = [f"{name} changed" for name, d, keys, values, closed in base.spaces
+             if (closed and len(d) != len(keys)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
     if torch._C._len_torch_function_stack() or torch._C._len_torch_dispatch_stack():
         found.append("a torch mode is active")
     if sys.gettrace() is not None or sys.getprofile() is not None:

@@ -220,7 +220,9 @@ class Notebook:
         return None
 
     def _flag(self, kind: str, detail: str, current: tuple | None) -> None:
-        self.flags.append([kind, detail, None if current is None else current[0], None])
+        entry = [kind, detail, None if current is None else current[0], None]
+        if entry not in self.flags[-64:]:  # a flood of forged chunks is one finding, not a million
+            self.flags.append(entry)
 
     def _died(self, child: Child, current: tuple | None, why: str | None = None) -> str:
         try:

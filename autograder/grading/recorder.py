@@ -66,8 +66,12 @@ def scrub(package: types.ModuleType) -> None:
         for key, value in list(space.items()):
             if key == "reference_engine" and callable(value):
                 space[key] = type(None)  # the public helper finds no engine here: calling it gives None
-            elif audit._grader_name(value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)):
+            elif _grader_object(value) or (type(value) in (list, tuple) and any(map(_grader_object, value))):
                 del space[key]
+
+
+def _grader_object(value: Any) -> bool:
+    return audit._grader_name(value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None))
 
 
 def _prepare(ctx: dict, fd: int) -> execute.Capture:

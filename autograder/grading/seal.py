@@ -26,6 +26,8 @@ import builtins
 import types
 from typing import Any, Iterable
 
+from ..checking.no_torch import _filled  # a closure cell that holds a value
+
 _LIVE = {"sys"}  # the interpreter's own state: sealed code sets sys.stdout, reads sys.modules, as they are
 
 
@@ -133,14 +135,6 @@ class _Sealer:
             return property(*(None if f is None else self._member(f, public, g) for f in (value.fget, value.fset, value.fdel)),
                             value.__doc__)
         return self.sub(value)
-
-
-def _filled(cell: Any) -> bool:
-    try:
-        cell.cell_contents
-    except ValueError:
-        return False
-    return True
 
 
 def seal(modules: Iterable[types.ModuleType], overrides: dict[tuple[str, str], Any] | None = None) -> dict[str, types.ModuleType]:

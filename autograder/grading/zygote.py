@@ -32,18 +32,24 @@ def _prctl(option: int, value: int) -> None:
 
 def _seal(shell: Any) -> dict:
     """The context a learner's process runs with: the sealed recorder and steps, and what it must watch."""
-    import math
     import builtins
+    import math
+    import pkgutil
 
     import numpy
     import torch
 
     import autograder
+    from .. import checking
     from . import audit, execute, seal
+    from .reference import engine as _  # noqa: F401  (sealed below: chapter 09's steps get the sealed copy, learner code none)
+    for mod in pkgutil.walk_packages(checking.__path__, "autograder.checking."):  # all of it, before any baseline
+        __import__(mod.name)
+    autograder.check, autograder.CheckFailure  # noqa: B018  (resolved now: the learner's first import changes nothing)
     mods = {n: m for n, m in sys.modules.items() if m is not None and n.startswith("autograder.")
             and not n.startswith(("autograder.tools", "autograder.grading.preprocessors", "autograder.grading.batch"))}
     sealed = seal.seal(mods.values(), {("autograder.grading.execute", "CURRENT"): execute.CURRENT})
-    engine = sealed.get("autograder.grading.reference.engine")
+    engine = sealed["autograder.grading.reference.engine"]
     graphs = sealed.get("autograder.checking.graphs")
     if graphs is not None and "reference_engine" in vars(graphs):
         vars(graphs)["reference_engine"] = (lambda e: (lambda: e))(engine)
@@ -60,11 +66,7 @@ def _serve() -> None:
     import torch  # noqa: F401  (warm: every learner process inherits these imports)
     import numpy  # noqa: F401
 
-    import autograder
     from . import audit, execute, recorder  # noqa: F401  (sealed below)
-    from ..checking import exercises
-    exercises.load_all()
-    autograder.check, autograder.CheckFailure  # noqa: B018  (resolved now: the learner's first import changes nothing)
     shell = execute.make_shell()
     execute.warm_up(shell)
     ctx = _seal(shell)

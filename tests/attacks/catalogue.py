@@ -246,8 +246,9 @@ CASES: dict[str, dict] = {
         expect=dict(lost=[], status="graded", flags=[])),
     "builtins_patch": dict(
         answers={"ex1_make_grid": "import builtins\nbuiltins.isinstance = lambda *a: True\n" + SABOTAGE},
-        # it breaks the kernel itself (the executor uses isinstance too): the notebook stops, scores 0
-        expect=dict(kept=[], status="error", flags=["suspicious:assigns into builtins.isinstance", "error:the notebook's process exited with code 3 before its last cell (os._exit or a crash)"])),
+        # it breaks IPython in its own process (every later cell fails), never the recorder, which keeps private builtins
+        expect=dict(kept=[], status="flagged", flags=["suspicious:assigns into builtins.isinstance",
+                                                      "tampering:builtins changed (in ex1_make_grid)"])),
     "test_cell_edited_to_pass": dict(
         answers={"ex1_make_grid": SABOTAGE}, edit="test_cell_to_pass",
         expect=dict(lost=["ex1"], status="graded", flags=[])),
