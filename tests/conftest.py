@@ -12,14 +12,22 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.name for p in (REPO / "solutions").glob("[0-9][0-9]_*") if p.is_dir())
 VENV_BIN = str(Path(sys.executable).parent)
+# The course's other languages: an nbgrader course each, in course/<lang>/, whose source/ holds the
+# instructor notebooks generated from solutions/ and i18n/<lang>/ for the chapters translated so far.
+LANGS = ("zh-CN",)
+TRANSLATED = {lang: sorted(p.name for p in (REPO / "course" / lang / "source").glob("[0-9][0-9]_*")) for lang in LANGS}
+# (lang, chapter) for every student notebook the course releases; lang None is the English course.
+EDITIONS = [(None, ch) for ch in CHAPTERS] + [(lang, ch) for lang in LANGS for ch in TRANSLATED[lang]]
 
 
-def solution_path(ch: str) -> Path:
+def solution_path(ch: str, lang: str | None = None) -> Path:
+    if lang:
+        return REPO / "course" / lang / "source" / ch / f"{ch}.ipynb"
     return REPO / "solutions" / ch / f"{ch}.ipynb"
 
 
-def release_path(ch: str) -> Path:
-    return REPO / "notebooks" / ch / f"{ch}.ipynb"
+def release_path(ch: str, lang: str | None = None) -> Path:
+    return REPO / "notebooks" / (lang or "") / ch / f"{ch}.ipynb"
 
 
 def require(available: bool, what: str) -> None:
@@ -43,7 +51,19 @@ def run(cmd: list[str], cwd: Path, timeout: float = 600) -> subprocess.Completed
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
     """A private course root with the real config and a copy of the instructor notebooks."""
-    shutil.copytree(REPO / "solutions", tmp_path / "solutions")
+    return course_in(tmp_path, None)
+
+
+def course_in(tmp_path: Path, lang: str | None, chapters: list[str] | None = None) -> Path:
+    """A private course root for ``lang`` (None: English) with the real configs and instructor notebooks
+    (of ``chapters`` only, when given)."""
+    keep = None if chapters is None else (lambda folder, names: [n for n in names if folder.endswith("solutions")
+                                                                 and n not in chapters])
+    shutil.copytree(REPO / "solutions", tmp_path / "solutions", ignore=keep)
     (tmp_path / "course").mkdir()
     shutil.copy(REPO / "course" / "nbgrader_config.py", tmp_path / "course" / "nbgrader_config.py")
-    return tmp_path / "course"
+    if not lang:
+        return tmp_path / "course"
+    shutil.copytree(REPO / "course" / lang / "source", tmp_path / "course" / lang / "source")
+    shutil.copy(REPO / "course" / lang / "nbgrader_config.py", tmp_path / "course" / lang / "nbgrader_config.py")
+    return tmp_path / "course" / lang

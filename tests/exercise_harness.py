@@ -128,3 +128,50 @@ def rejected_visible_and_hidden(ch: str, gid: str, src: str, hidden_seeds=range(
     ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
     slips = ["visible"] if passes(name, ns, 1, hidden=False) else []
     return slips + [f"hidden seed {seed}" for seed in hidden_seeds if passes(name, ns, seed, hidden=True)]
+
+
+def near_miss_tests(ch: str, near_misses: dict, also_right: dict, seeds=range(1, 21)):
+    """Two parametrized tests for a chapter's near-miss module, bound there as
+    ``test_near_misses_fail_..., test_other_right_answers_pass = near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)``.
+
+    ``near_misses`` and ``also_right`` map a reason to ``(grade_id, source)``: each near miss must fail the
+    visible test and every hidden seed tried; each right alternative must pass them."""
+    import pytest
+
+    @pytest.mark.parametrize("why", list(near_misses))
+    def near(why):
+        gid, src = near_misses[why]
+        assert rejected_visible_and_hidden(ch, gid, src, hidden_seeds=seeds) == [], why
+
+    @pytest.mark.parametrize("why", list(also_right))
+    def right(why):
+        gid, src = also_right[why]
+        ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
+        assert passes(name, ns, 0, hidden=False) and all(passes(name, ns, s, hidden=True) for s in seeds[:10]), why
+
+    return near, right
+
+
+def other_mistakes(ch: str) -> list:
+    """pytest params for tests/wrong_answers/NN_name.py's ``MORE_WRONG``: the other mistakes (besides WRONG) that each
+    exercise exists to catch, each of which must fail the visible test and every hidden seed tried."""
+    import pytest
+    return [pytest.param(gid, src, id=f"{gid}-{i}")
+            for gid, mistakes in answers_file(ch).get("MORE_WRONG", {}).items() for i, src in enumerate(mistakes.values())]
+
+
+def unmade_mistakes(ch: str) -> dict[str, list[str]]:
+    """The mistakes an exercise says it catches (its module's ``MISTAKES``) against those its wrong answers make
+    (``WRONG_MISTAKE`` and ``MORE_WRONG``): {exercise: differences}, empty when every listed mistake has an answer."""
+    import importlib
+
+    from autograder.checking.exercises import modules
+    listed = importlib.import_module(f"autograder.checking.exercises.{modules()['ch' + ch[:2]]}").MISTAKES
+    declared = answers_file(ch)
+    out = {}
+    for gid in declared["WRONG"]:
+        name = exercise_name(ch, gid)
+        made = [declared["WRONG_MISTAKE"][gid], *declared.get("MORE_WRONG", {}).get(gid, {})]
+        if listed.get(name) != made:
+            out[name] = [f"listed {listed.get(name)}", f"made {made}"]
+    return out

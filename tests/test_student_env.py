@@ -49,6 +49,15 @@ def test_the_grader_side_is_not_installed(student_env, tmp_path):
     assert got == dict.fromkeys(got, "ImportError") and len(got) == 4, got
 
 
+def test_a_chinese_notebook_speaks_chinese_there(student_env, tmp_path):
+    # The Chinese course's language line, its message catalogue and its CJK font are in the student package too.
+    probe = ("import autograder.checking.zh_CN\nfrom autograder.checking import fonts\n"
+             "from autograder.checking.exercise import label, passed\n"
+             "print(passed(label('ch01.make_grid', True)), fonts.use_cjk())")
+    proc = student_python(["-c", probe], tmp_path)
+    assert proc.returncode == 0 and proc.stdout.split() == ["✓", "ch01.make_grid（隐藏测试）：正确", "True"], proc.stderr[-2000:]
+
+
 # Chapter 09's interactive check tests the learner's engine as a whole where the reference engine is missing;
 # that lands with the chapter's rewrite (issue 13), and chapter 09 joins this list then.
 CHECKED = [ch for ch in CHAPTERS if ch != "09_mini_autograd"]

@@ -41,6 +41,7 @@ import torch
 
 from .answers import Answer, freeze, frozen_exception, missing
 from .checks import CheckFailure
+from .i18n import _
 
 ExerciseFn = Callable[["Learner", "Rand", bool], None]
 REGISTRY: dict[str, ExerciseFn] = {}
@@ -110,7 +111,7 @@ class Rand:
         return options[int(self.np.integers(0, len(options)))]
 
     def shape(self, min_dims: int = 1, max_dims: int = 3, max_size: int = 4) -> tuple[int, ...]:
-        return tuple(self.int(1, max_size) for _ in range(self.int(min_dims, max_dims)))
+        return tuple(self.int(1, max_size) for _dim in range(self.int(min_dims, max_dims)))
 
     def randn(self, *shape: int, dtype: torch.dtype = torch.float32, requires_grad: bool = False) -> torch.Tensor:
         return torch.randn(shape, generator=self.gen, dtype=dtype).requires_grad_(requires_grad)
@@ -240,12 +241,22 @@ def mode() -> str:
     return os.environ.get("AUTOGRADER_MODE", "interactive")
 
 
+def label(name: str, hidden: bool) -> str:
+    """How a check is named to the learner: ``ch01.make_grid``, or with its hidden tests."""
+    return _("{name} (hidden tests)").format(name=name) if hidden else name
+
+
+def passed(label: str) -> str:
+    """The line a passing check prints (here and in grading feedback)."""
+    return _("✓ {label}: correct").format(label=label)
+
+
 def check(name: str, hidden: bool = False) -> None:
     """Grade exercise ``name`` against the caller's namespace (the notebook's globals)."""
     ns = sys._getframe(1).f_globals
-    label = f"{name}{' (hidden tests)' if hidden else ''}"
+    label_ = label(name, hidden)
     if mode() == "sandbox":  # grading: the grader asks its questions itself; nothing is decided in this process
-        print(f"{label}: checked by the grader")
+        print(_("{label}: checked by the grader").format(label=label_))
         return
     seed = VISIBLE_SEED if not hidden else secrets.randbits(31)
     learner = Learner(ns=ns)
@@ -253,7 +264,7 @@ def check(name: str, hidden: bool = False) -> None:
         run_exercise(name, learner, seed, hidden)
     except CheckFailure as failure:
         raise _climb(name, failure).with_traceback(None) from None
-    print(f"✓ {label}: correct")
+    print(passed(label_))
 
 
 # The hint ladder's memory: which checks have failed in this kernel. Only the interactive check() climbs it;

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import tape as T
 from ..checking.checks import CheckFailure
-from ..checking.exercise import TapeMismatch
+from ..checking.exercise import TapeMismatch, label as label_of, passed
 from .plan import Check, Plan, PlanMismatch, parse_checks, replay
 
 __all__ = ["Check", "Sealed", "hidden_seed", "judge_cell", "parse_checks", "summarize"]
@@ -66,7 +66,7 @@ def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, templa
         out.update(label=failure.what, template=failure.template, message=str(failure),
                    hint=None if failure.hint is None else str(failure.hint.pointer))
     elif message is not None:
-        out.update(label=f"{name}{' (hidden tests)' if hidden else ''}", template=template, message=message)
+        out.update(label=label_of(name, hidden), template=template, message=message)
     return out
 
 
@@ -96,7 +96,7 @@ def judge_cell(checks: list[Check], sealed: Sealed | None, seed: int, verdicts: 
         return refuse(UNREADABLE, f"the sealed answers are unreadable ({exc}); this cell scores 0")
     pos = 0
     for plan in sealed.plans:
-        label = f"{plan.exercise}{' (hidden tests)' if plan.hidden else ''}"
+        label = label_of(plan.exercise, plan.hidden)
         mine, pos = answers[pos:pos + len(plan.questions)], pos + len(plan.questions)
         try:
             if plan.error:
@@ -112,7 +112,7 @@ def judge_cell(checks: list[Check], sealed: Sealed | None, seed: int, verdicts: 
             why = f"judge-crash: {label}: the grader could not judge these answers ({type(exc).__name__}); an instructor will look"
             return refuse(UNJUDGEABLE, why, (plan.exercise, plan.hidden))
         said.append(verdict(plan.exercise, plan.hidden))
-        outputs.append(_ok(f"✓ {label}: correct\n"))
+        outputs.append(_ok(passed(label) + "\n"))
     return True, outputs, None
 
 

@@ -1,15 +1,19 @@
 """`make grade`: the instructor demo on the embedded sqlite gradebook.
 
 Copies the sample class in ``course/samples/<student>/<assignment>/`` into nbgrader's
-``submitted/`` folder (as `nbgrader collect` would), autogrades it, prints a score table
-and writes ``course/grades.csv``. ``python -m autograder.tools.demo --make-samples`` rebuilds the
-samples from the current release: alice answers everything, bob half, carol nothing.
+``submitted/`` folder (as `nbgrader collect` would), autogrades it, prints a score table,
+writes ``course/grades.csv`` and the class report ``course/reports/<assignment>.csv`` and ``.html``
+(``autograder report``). ``python -m autograder.tools.demo --make-samples`` rebuilds the samples of
+the chapters the class has from the current release: alice answers everything, bob half, carol
+nothing; dave and erin answer everything, with the chapter's typical wrong answers
+(``tests/wrong_answers/``) to every other exercise (dave) and to the first three (erin).
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -18,17 +22,21 @@ from pathlib import Path
 from . import submissions as S
 
 STUDENTS = {"alice": 1.0, "bob": 0.5, "carol": 0.0}
+MISTAKES = {"dave": slice(0, None, 2), "erin": slice(0, 3)}  # which answers are the typical wrong ones
 
 
 def make_samples(course: Path) -> None:
     repo = course.parent
-    for release in sorted((repo / "notebooks").glob("*/*.ipynb")):
-        ch = release.parent.name
+    chapters = sorted({p.name for p in (course / "samples").glob("*/*") if p.is_dir()})
+    for ch in chapters or sorted(p.name for p in (repo / "notebooks").glob("*") if p.is_dir()):
+        release = repo / "notebooks" / ch / f"{ch}.ipynb"
         answers = S.solution_answers(S.read(repo / "solutions" / ch / release.name))
+        wrong = runpy.run_path(str(repo / "tests" / "wrong_answers" / f"{ch}.py"))["WRONG"]
         ids = list(answers)
-        for student, share in STUDENTS.items():
-            keep = ids[: round(len(ids) * share)]
-            S.write(S.fill(S.read(release), {k: answers[k] for k in keep}), course / "samples" / student / ch / release.name)
+        classes = {s: {k: answers[k] for k in ids[: round(len(ids) * share)]} for s, share in STUDENTS.items()}
+        classes |= {s: {**answers, **{k: wrong[k].strip("\n") for k in ids[pick]}} for s, pick in MISTAKES.items()}
+        for student, given in classes.items():
+            S.write(S.fill(S.read(release), given), course / "samples" / student / ch / release.name)
 
 
 def grade(course: Path) -> list[dict]:
@@ -51,6 +59,8 @@ def grade(course: Path) -> list[dict]:
                 shutil.copytree(samples / s / a, dest)
     autograder_main(["grade", *assignments, "--course", str(course), "--force",
                      *[x for s in students for x in ("--student", s)]])
+    if autograder_main(["report", *assignments, "--course", str(course)]) != 0:
+        raise SystemExit("autograder report failed (see above)")
     with open(course / "grades.csv", newline="") as f:
         return [r for r in csv.DictReader(f) if r["assignment"] in assignments and r["student_id"] in students]
 

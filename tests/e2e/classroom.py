@@ -123,8 +123,9 @@ def scores(db_url: str, assignment: str, students: list[str]) -> dict[str, dict[
 
 
 def copy_course(repo: Path, dest: Path) -> Path:
-    """The course as a fresh clone has it (config, instructor notebooks, released notebooks)."""
-    for sub in ("course", "solutions", "notebooks"):
-        shutil.copytree(repo / sub, dest / sub, ignore=shutil.ignore_patterns("gradebook.db*", "submitted",
-                                                                             "autograded", "feedback", ".ipynb_checkpoints"))
+    """The course as a fresh clone has it (config, instructor notebooks, released notebooks, translations)."""
+    for sub in ("course", "solutions", "notebooks", "i18n"):
+        shutil.copytree(repo / sub, dest / sub, ignore=shutil.ignore_patterns(
+            "gradebook.db*", "submitted", "autograded", "feedback", ".ipynb_checkpoints",
+            ".autograder", ".autograder-secret", ".locks", "reports", "grades.csv"))  # a checkout's own grading state
     return dest / "course"

@@ -29,8 +29,8 @@ QUIET_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settin
 
 
 class Lab:
-    def __init__(self, repo: Path, root: Path):
-        self.repo, self.root = repo, root
+    def __init__(self, repo: Path, root: Path, course_lang: str = ""):
+        self.repo, self.root, self.course_lang = repo, root, course_lang  # `make lab COURSE_LANG=...`
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.exchange = root / "exchange"
         self.log = root / "lab.log"
@@ -73,7 +73,8 @@ class Lab:
                f"--IdentityProvider.token={self.token}"
         with open(self.log, "w") as log:
             # Own session, so stopping it stops make and jupyter together, and nothing else.
-            self.proc = subprocess.Popen(["make", "lab", f"LAB_ARGS={args}"], cwd=self.root, env=self.env(),
+            self.proc = subprocess.Popen(["make", "lab", f"LAB_ARGS={args}", f"COURSE_LANG={self.course_lang}"],
+                                         cwd=self.root, env=self.env(),
                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -111,21 +112,22 @@ def test_student_runs_answers_and_validates(lab, page):
     menu(page, "Run", "Run All Cells")
     wait_idle(page)
     ex1, ex1_test = cell_index("ex1_make_grid"), cell_index("ex1_make_grid_test")
-    # JupyterLab stops a run at the first error: the first stub's own message is what the student reads.
-    expect(cell(page, ex1).locator(".jp-OutputArea")).to_contain_text("Replace this line with your answer")
-    cell(page, ex1).scroll_into_view_if_needed()
-    expect(cell(page, ex1).locator(".jp-OutputArea")).to_be_in_viewport()
-    shot(page, "03-student-run-all-stops-at-first-stub")
+    # The answer cell is a skeleton (a def whose body raises), so it runs; JupyterLab stops the run at the
+    # first error, the test under it, and that test says what to do and reveals nothing: no hint.
+    expect(cell(page, ex1).locator(".cm-content")).to_contain_text("def make_grid(rows, cols):")
+    out = cell(page, ex1_test).locator(".jp-OutputArea")
+    expect(out).to_contain_text("replace the `raise NotImplementedError(...)` line")
+    expect(out).not_to_contain_text("hint:")
+    cell(page, ex1_test).scroll_into_view_if_needed()
+    expect(out).to_be_in_viewport()
+    shot(page, "03-student-run-all-stops-at-first-unanswered-check")
 
-    # The test cell under an unanswered exercise teaches.
+    # Run again, the test says the same: still no hint while the answer is untouched.
     cell(page, ex1_test).click()
     page.keyboard.press("Shift+Enter")
     wait_idle(page)
-    out = cell(page, ex1_test).locator(".jp-OutputArea")
-    # An untouched answer says what to do and reveals nothing: no hint (a hint would give the answer away).
     expect(out).to_contain_text("replace the `raise NotImplementedError(...)` line")
     expect(out).not_to_contain_text("hint:")
-    expect(out).to_be_in_viewport()
     shot(page, "04-student-unanswered-check")
 
     # Type the answer as a student would, run it and its test.
@@ -254,3 +256,49 @@ def test_instructor_sees_scores_flags_and_clean_feedback(lab, page):
     text = body.inner_text()
     shot(page, "13-instructor-feedback-page")
     assert "BEGIN HIDDEN TESTS" not in text and "hidden=True" not in text, "feedback shows hidden test code"
+
+
+def visible_failure(name: str, ns: dict):
+    """What the check says about this namespace on its visible test, computed in-process."""
+    from autograder.checking.checks import CheckFailure
+    from autograder.checking.exercise import VISIBLE_SEED, Learner, run_exercise
+    try:
+        run_exercise(name, Learner(ns=ns), VISIBLE_SEED, False)
+    except CheckFailure as failure:
+        return failure
+    raise AssertionError(f"{name}: the answer passes")
+
+
+def test_instructor_reads_the_class_report(lab, page):
+    from playwright.sync_api import expect
+    from classroom import _env, run
+
+    from autograder.tools.demo import MISTAKES
+    from exercise_harness import namespace, wrong_answers
+
+    # `make grade`'s demo: the sample class joins the two submissions graded above, and the report is written.
+    run([sys.executable, "-m", "autograder.tools.demo", "--course", lab.course], cwd=lab.root, env=_env(), timeout=1800)
+    assert (lab.course / "reports" / f"{CH}.csv").exists()
+
+    # Opened from JupyterLab's file browser: the HTML viewer shows it untrusted (no scripts; it needs none).
+    page.goto(lab.url("lab/tree/course/reports"))
+    page.locator(".jp-DirListing-content").get_by_text(f"{CH}.html", exact=True).dblclick()
+    report = page.frame_locator(".jp-HTMLViewer iframe").first
+    expect(report.locator("h1")).to_contain_text(f"{CH}: what the class got wrong")
+    expect(report.locator(".summary")).to_contain_text("7 graded submissions of 7")
+    shot(page, "14-instructor-class-report")
+    for img in report.locator(".plots img").all():  # both plots drawn, from the page itself (offline)
+        assert img.evaluate("i => i.complete && i.naturalWidth > 200 && i.src.startsWith('data:image/svg+xml')")
+    # Exercise 1: the sample students who gave its typical wrong answer form one group, the most common failure.
+    ids = list(S.solution_answers(S.read(solution_path(CH))))
+    gave = [s for s, pick in MISTAKES.items() if "ex1_make_grid" in ids[pick]]
+    f = visible_failure("ch01.make_grid", namespace(CH, {"ex1_make_grid": wrong_answers(CH)["ex1_make_grid"]}))
+    expect(report.locator("#ex-ex1_make_grid_test li").first).to_contain_text(f"{len(gave)} students: {f.what}: {f.problem}")
+    # mallory (deleted test cell) is flagged; her link leads to her row
+    attention = report.locator("#attention + table")
+    expect(attention).to_contain_text("missing-cell:ex1_make_grid_test")
+    attention.get_by_role("link", name="mallory").click()
+    row = page.frame_locator(".jp-HTMLViewer iframe").first.locator("tr:target")
+    expect(row).to_contain_text("mallory")
+    expect(row).to_be_in_viewport()
+    shot(page, "15-instructor-class-report-flagged-student")

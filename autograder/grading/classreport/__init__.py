@@ -7,8 +7,9 @@ assignment it writes, from those saved verdicts only:
 * ``<course>/reports/<assignment>.csv``: one row per grade cell, in notebook order, with the columns
   ``exercise,max_points,students,full,partial,zero,mean_points,top_failure,top_failure_count``.
   ``students`` counts the submissions the judge scored on that cell (``full + partial + zero``);
-  ``top_failure`` is the most common way those that lost points failed, as ``label: message template``;
-  ties go to the failure that sorts first.
+  ``top_failure`` is the most common way those that lost points failed, as ``label: message template``
+  (each placeholder filled where every failure of the group gave it the same value, else ``…``);
+  ties go to the failure whose check, template and hint sort first.
 * ``<course>/reports/<assignment>.html``: the page (:mod:`.page`).
 
 Failures are grouped by the check, its message template and its hint, never by the values in the

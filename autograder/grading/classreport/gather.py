@@ -10,12 +10,15 @@ import collections
 import dataclasses
 import glob
 import json
+import re
+import string
 from pathlib import Path
 
 from .. import results as R
 from ..flags import KINDS, kind_of
 
 NO_VERDICT = "lost points without a saved verdict (graded before verdicts were kept: regrade with --force)"
+VARIES = "…"  # a placeholder whose value differs within a group
 
 
 class NothingToReport(Exception):
@@ -30,6 +33,15 @@ class Group:
     hint: str | None
     labels: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     messages: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    values: dict[str, set] = dataclasses.field(default_factory=dict)  # placeholder -> the values it took
+
+    def add(self, label: str, message: str) -> None:
+        self.labels[label] += 1
+        self.messages[message] += 1
+        problem = message.split("\n", 1)[0].removeprefix(f"{label}: ") if label else ""
+        fields = _fields(self.template, problem)
+        for name in _placeholders(self.template):
+            self.values.setdefault(name, set()).add(None if fields is None else fields.get(name))
 
     @property
     def count(self) -> int:
@@ -44,8 +56,18 @@ class Group:
     def example(self) -> str:
         return _most_common(self.messages)
 
+    def text(self) -> str:
+        """The template, each placeholder filled where the whole group agrees on its value, else '…'."""
+        out = []
+        for literal, name in _parse(self.template):
+            out.append(literal)
+            if name is not None:
+                seen = self.values.get(name, {None})
+                out.append(next(iter(seen)) if len(seen) == 1 and None not in seen else VARIES)
+        return "".join(out)
+
     def title(self) -> str:
-        return f"{self.label}: {self.template}" if self.label else self.template
+        return f"{self.label}: {self.text()}" if self.label else self.text()
 
 
 @dataclasses.dataclass
@@ -216,10 +238,34 @@ def _count(ex: Exercise, cell: R.CellResult, student: str) -> None:
         v = failed[-1]
         key, label, message = (v.exercise, v.template or "", v.hint), v.label or "", v.message or ""
     else:
-        key, label, message = ("", NO_VERDICT if not cell.reason else cell.reason, None), "", cell.reason or ""
-    group = ex.groups.setdefault(key, Group(*key))
-    group.labels[label] += 1
-    group.messages[_anonymised(message, student)] += 1
+        # no verdict (a deleted cell, a result from before verdicts were kept): the reason, braces as text
+        why = (cell.reason or NO_VERDICT).replace("{", "{{").replace("}", "}}")
+        key, label, message = ("", why, None), "", cell.reason or ""
+    ex.groups.setdefault(key, Group(*key)).add(label, _anonymised(message, student))
+
+
+def _parse(template: str) -> list[tuple[str, str | None]]:
+    """(literal text, placeholder or None) pairs; a malformed template is all literal."""
+    try:
+        return [(literal, name) for literal, name, _spec, _conv in string.Formatter().parse(template)]
+    except ValueError:
+        return [(template, None)]
+
+
+def _placeholders(template: str) -> list[str]:
+    return [name for _, name in _parse(template) if name is not None]
+
+
+def _fields(template: str, problem: str) -> dict[str, str] | None:
+    """The values a problem text gives its template's placeholders, or None when it does not fit it."""
+    pattern, names = "", []
+    for literal, name in _parse(template):
+        pattern += re.escape(literal)
+        if name is not None:
+            pattern += f"(?P<f{len(names)}>.*?)"
+            names.append(name)
+    m = re.fullmatch(pattern, problem, re.S)
+    return None if m is None else {name: m.group(f"f{i}") for i, name in enumerate(names)}
 
 
 def _anonymised(message: str, student: str) -> str:

@@ -20,8 +20,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans
        max-width: 1180px; margin: 1.5em auto; padding: 0 1.2em; line-height: 1.45; background: #fff; }
 h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; }
 h3 { margin: 1.2em 0 .3em; font-size: 1.1em; } h3 .facts { font-weight: normal; color: #555; font-size: .9em; }
-.summary { color: #333; } .plots { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
-.plots img { max-width: 100%; height: auto; border: 1px solid #eee; }
+.summary { color: #333; } .plots { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+.plots img { flex: 0 1 calc(50% - .5em); box-sizing: border-box; min-width: 340px; height: auto; border: 1px solid #eee; }
 ol.failures { margin: .2em 0 .6em; padding-left: 1.6em; } ol.failures li { margin-bottom: .5em; }
 .count { font-weight: 600; } .hint { color: #555; font-size: .92em; }
 pre.example { background: #f6f6f6; border-left: 3px solid #bbb; padding: .4em .7em; margin: .3em 0 0;
@@ -90,7 +90,7 @@ def _group(g: Group) -> str:
     said = [g.title(), *([f"hint: {g.hint}"] if g.hint else [])]
     example = "" if [x.strip() for x in g.example.splitlines()] == said else \
         f"<pre class=\"example\">{escape(g.example)}</pre>"
-    return f"<li><span class=\"count\">{who}</span>: {label}{escape(g.template)}{check}{hint}\n{example}</li>\n"
+    return f"<li><span class=\"count\">{who}</span>: {label}{escape(g.text())}{check}{hint}\n{example}</li>\n"
 
 
 def _link(s: Submission, ids: dict[str, str]) -> str:

@@ -30,7 +30,7 @@ def score_histogram(a: Assignment) -> str:
     scores = [s.score for s in a.graded]
     top = a.max_score
     with plt.rc_context(RC):
-        fig, ax = plt.subplots(figsize=(5.6, 3.2))
+        fig, ax = plt.subplots(figsize=(5.6, 2.6))
         # One bar per point when the scale is small (scores are whole points here), else 20 bins.
         edges = [i - 0.5 for i in range(int(math.ceil(top)) + 2)] if top <= 40 else 20
         ax.hist(scores, bins=edges, color="#1565c0", edgecolor="white")

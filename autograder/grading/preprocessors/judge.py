@@ -10,6 +10,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .. import judge as J
+from ...checking.i18n import language_of, using
 from ..flags import flag
 from ..scan import scan_source
 
@@ -52,6 +53,7 @@ class Judge(NbGraderPreprocessor):
             notebook = gb.find_notebook(g["notebook"], g["assignment"])
             grade_cells = {c.name: (c.cell_type, float(c.max_score)) for c in notebook.grade_cells}
             sources = {c.name: c.source for c in notebook.source_cells}
+        info["language"] = language_of(sources.values())
         coursedir = CourseDirectory(config=self.config)
         submitted = Path(coursedir.format_path(coursedir.submitted_directory, g["student"], g["assignment"])) / f"{g['notebook']}.ipynb"
         flags = list(info["flags"]) + _raw_structure(submitted, {k: v[0] for k, v in grade_cells.items()})
@@ -95,7 +97,8 @@ class Judge(NbGraderPreprocessor):
             flags.append(flag("untrusted-verdict", gid))
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
         verdicts: list[dict] = []
-        passed, outputs, why = J.judge_cell(checks, info["sealed"].get(index), info["seed"], verdicts)
+        with using(info.get("language", "en")):  # the feedback speaks the notebook's language
+            passed, outputs, why = J.judge_cell(checks, info["sealed"].get(index), info["seed"], verdicts)
         if why and why.startswith("judge-crash"):
             flags.append(flag("judge-crash", gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
