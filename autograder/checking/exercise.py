@@ -59,15 +59,20 @@ def exercise(name: str) -> Callable[[ExerciseFn], ExerciseFn]:
     return register
 
 
-def step(fn: Callable[..., Any]) -> Callable[..., Any]:
+def step(fn: Callable[..., Any] | None = None, *, parts: int = 0) -> Any:
     """Mark ``fn(ns, *args)`` as course code that ``L.run`` may run in the learner's process.
 
     A step must be a module-level function of ``autograder.checking``: the judge never runs it (it reads
-    the step's recorded answer), so its name is what ties a recorded answer to the question asked."""
-    if not fn.__module__.startswith("autograder.checking") or "<locals>" in fn.__qualname__:
-        raise ValueError(f"{fn.__qualname__}: a step is a module-level function of autograder.checking")
-    STEPS[_name(fn)] = fn
-    return fn
+    the step's recorded answer), so its name is what ties a recorded answer to the question asked. A step
+    that always returns a tuple of ``parts`` items says so (``@step(parts=2)``): planning, which runs no step,
+    then hands ``C.parts`` that many pending items."""
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if not fn.__module__.startswith("autograder.checking") or "<locals>" in fn.__qualname__:
+            raise ValueError(f"{fn.__qualname__}: a step is a module-level function of autograder.checking")
+        STEPS[_name(fn)] = fn
+        STEP_PARTS[_name(fn)] = parts
+        return fn
+    return register(fn) if fn is not None else register
 
 
 def _name(fn: Callable[..., Any]) -> str:
@@ -83,6 +88,7 @@ def step_name(fn: Callable[..., Any]) -> str:
 
 
 STEPS: dict[str, Callable[..., Any]] = {}
+STEP_PARTS: dict[str, int] = {}
 
 
 def lookup(name: str) -> ExerciseFn:
@@ -145,7 +151,7 @@ class Learner:
         """Run step ``fn(ns, *args)`` against the learner's namespace; freeze what it returns."""
         name = step_name(fn)
         if self.source is not None:
-            return self.source(name, args, parts)
+            return self.source(name, args, parts or STEP_PARTS.get(name, 0))
         return answer(fn, self.ns, args)
 
     def get(self, name: str) -> Answer:

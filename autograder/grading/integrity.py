@@ -9,8 +9,8 @@
   the checking library, torch, numpy, math and builtins, ``torch.Tensor``'s and ``Parameter``'s
   methods, torch's mode stacks, the trace and profile functions and the signal handlers are compared
   with what they were before the first learner cell, by identity: a changed or deleted name is
-  reported, and so is a name added to the checking library (a name added to torch or numpy, such as a
-  submodule imported later, is not a change). The recorder's own
+  reported, and so is a name added to the checking library other than a submodule imported since (a
+  name added to torch or numpy is not a change: they add their own submodules lazily). The recorder's own
   code is sealed (:mod:`.seal`), so such a change cannot alter what it records; it is reported
   because nothing honest in a notebook makes one.
 """
@@ -20,6 +20,7 @@ import _signal
 import sys
 from itertools import repeat
 from operator import is_
+from types import ModuleType
 from typing import Any
 
 import torch
@@ -83,7 +84,7 @@ def _valid(n: int) -> bool:
 def changes(base: Baseline) -> list[str]:
     """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing)."""
     found = [f"{name} changed" for name, d, keys, values, closed in base.spaces
-             if (closed and len(d) != len(keys)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
+             if (closed and _gained(name, d, keys)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
     if torch._C._len_torch_function_stack() or torch._C._len_torch_dispatch_stack():
         found.append("a torch mode is active")
     if sys.gettrace() is not None or sys.getprofile() is not None:
@@ -91,6 +92,14 @@ def changes(base: Baseline) -> list[str]:
     if any(_signal.getsignal(n) is not h for n, h in base.signals):
         found.append("a signal handler was installed")
     return found
+
+
+def _gained(name: str, space: Any, keys: tuple) -> bool:
+    """Whether a closed namespace gained a name other than one of its own submodules imported since."""
+    if len(space) == len(keys):
+        return False
+    old = set(keys)
+    return any(k not in old and not (isinstance(v, ModuleType) and v.__name__ == f"{name}.{k}") for k, v in list(space.items()))
 
 
 def spaces_to_watch(modules: dict[str, Any]) -> dict[str, Any]:

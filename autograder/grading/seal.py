@@ -9,7 +9,8 @@ of its module's globals, in which
 * names of other sealed modules, and of their functions and classes, point to the copies;
 * every other module but ``sys`` is a snapshot (a new module object holding a copy of that module's
   namespace as it was), so ``np.array`` or ``json.loads`` stay the functions they were even if
-  learner code later assigns ``numpy.array = ...``;
+  learner code later assigns ``numpy.array = ...`` (what sealed code itself assigns there reaches the
+  real module too);
 * mutable containers (dicts, lists, sets) are copied, so ``graphs.BINARY["add"] = ...`` reaches
   only the public one; defaults and closure cells are copied the same way;
 * the builtins are a private copy too, so ``builtins.isinstance = ...`` changes nothing sealed.
@@ -29,6 +30,20 @@ from typing import Any, Iterable
 from ..checking.no_torch import _filled  # a closure cell that holds a value
 
 _LIVE = {"sys"}  # the interpreter's own state: sealed code sets sys.stdout, reads sys.modules, as they are
+
+
+class _Snapshot(types.ModuleType):
+    """A module's namespace as it was when sealed. Sealed code reads names from it; what sealed code itself
+    assigns or deletes (a step blocking ``torch.reshape`` while a learner's function runs) goes to the real
+    module too, so that the learner's code sees it, as it would outside grading."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.__dict__["_Snapshot__of"], name, value)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self.__dict__["_Snapshot__of"], name)
+        object.__delattr__(self, name)
 
 
 class _Sealer:
@@ -97,8 +112,9 @@ class _Sealer:
 
     def _snapshot(self, m: types.ModuleType) -> types.ModuleType:
         if id(m) not in self.snapshots:
-            snap = types.ModuleType(m.__name__, getattr(m, "__doc__", None))
+            snap = _Snapshot(m.__name__, getattr(m, "__doc__", None))
             snap.__dict__.update(vars(m))
+            object.__setattr__(snap, "_Snapshot__of", m)
             self.snapshots[id(m)] = snap
         return self.snapshots[id(m)]
 

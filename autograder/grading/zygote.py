@@ -34,17 +34,15 @@ def _seal(shell: Any) -> dict:
     """The context a learner's process runs with: the sealed recorder and steps, and what it must watch."""
     import builtins
     import math
-    import pkgutil
 
     import numpy
     import torch
 
     import autograder
-    from .. import checking
+    from ..checking import exercises
     from . import audit, execute, seal
     from .reference import engine as _  # noqa: F401  (sealed below: chapter 09's steps get the sealed copy, learner code none)
-    for mod in pkgutil.walk_packages(checking.__path__, "autograder.checking."):  # all of it, before any baseline
-        __import__(mod.name)
+    exercises.load_all()  # every chapter's steps, sealed below
     autograder.check, autograder.CheckFailure  # noqa: B018  (resolved now: the learner's first import changes nothing)
     mods = {n: m for n, m in sys.modules.items() if m is not None and n.startswith("autograder.")
             and not n.startswith(("autograder.tools", "autograder.grading.preprocessors", "autograder.grading.batch"))}
