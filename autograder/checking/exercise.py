@@ -183,7 +183,7 @@ def answer(fn: Callable[..., Any], ns: dict | None, args: tuple) -> Answer:
 
 def pending(parts: int) -> Answer:
     """The answer a plan hands back for a question not asked yet (``C.parts`` unpacks one of ``parts`` items)."""
-    return Answer("pending", tuple(Answer("pending") for _ in range(parts)) if parts else None)
+    return Answer("pending", tuple(Answer("pending") for _part in range(parts)) if parts else None)
 
 
 @step
