@@ -49,6 +49,10 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # n
 from autograder.grading.preprocessors import (Judge, LimitOutputBytes, RepairStructure, SandboxedExecute,  # noqa: E402
                                       SaveVerdict)
 from autograder.grading.gradebook_io import OverwriteCellsOnce, SaveAutoGradesOnce  # noqa: E402  (nbgrader's, fewer round trips)
+from autograder.grading.links import pre_convert_hook  # noqa: E402
+
+# Links, devices and fifos in a submitted folder are dropped (and flagged) before nbgrader copies it anywhere.
+c.Autograde.pre_convert_hook = pre_convert_hook(here)
 
 c.Autograde.sanitize_preprocessors = [ClearOutput, RepairStructure, OverwriteKernelspec, OverwriteCellsOnce, CheckCellMetadata]
 c.Autograde.autograde_preprocessors = [

@@ -100,26 +100,35 @@ def passes_quietly(name: str, ns: dict, seed: int, hidden: bool) -> bool:
         return passes(name, ns, seed, hidden)
 
 
-def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
-    """Record the answers as the sandbox would, send them through the tape's JSON form, and let a
-    judge with no learner namespace replay the exercise on them. True when the judge finds no fault."""
-    from autograder.checking import checks
-    from autograder.grading.tape import dumps, loads
+def answered(ns: dict, checks: list[tuple[str, bool]], seed: int):
+    """One test cell as the grader sees it: planned on the trusted side, its questions answered on ``ns`` by the
+    sandbox's own answering code (wire form in, wire form out), sealed for the judge."""
+    from autograder.checking.exercise import STEPS
+    from autograder.grading.judge import Sealed
+    from autograder.grading.plan import plan_cell
+    from autograder.grading.recorder import answer
 
-    tape: list = []
-    checks.recording = True
-    try:
-        run_exercise(name, Learner(ns=ns, tape=tape), seed, hidden)
-    except CheckFailure:
-        pass  # as in check(): no verdict while recording (e.g. C.parts on a missing function)
-    finally:
-        checks.recording = False
-    replayed = [tuple(step) for step in loads(dumps([list(step) for step in tape]))]
-    try:
-        run_exercise(name, Learner(tape=replayed, replay=True), seed, hidden)
-    except CheckFailure:
-        return False
-    return True
+    plans = plan_cell(checks, seed)
+    return Sealed(plans, [answer(STEPS, ns, w).decode() for p in plans for w in p.questions])
+
+
+def recorded(name: str, ns: dict, seed: int, hidden: bool):
+    """(plan, answers) of one check, as grading makes them: planned on the trusted side, answered on ``ns``."""
+    from autograder.checking.exercise import STEPS
+    from autograder.grading.plan import plan_check
+    from autograder.grading.recorder import answer
+    from autograder.grading.tape import loads
+
+    plan = plan_check(name, hidden, seed)
+    return plan, [loads(answer(STEPS, ns, w)) for w in plan.questions]
+
+
+def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    """Plan the exercise, answer its questions as the sandbox would, and let a judge with no learner namespace
+    replay the exercise on the answers. True when the judge finds no fault."""
+    from autograder.grading.judge import judge_cell
+
+    return judge_cell([(name, hidden)], answered(ns, [(name, hidden)], seed), seed)[0]
 
 
 def failures(ch: str, ns: dict, runs=((False, 0), (True, 1), (True, 2), (True, 3))) -> set[str]:

@@ -38,7 +38,7 @@ def climbable(step: str):
             try:
                 fn(L, R, hidden)
             except CheckFailure as failure:
-                if L.ns is None or L.replay or L.tape is not None or not whole():
+                if L.ns is None or L.source is not None or not whole():
                     raise
                 found = first_failing_step(L.ns, step, lambda s: RAW[s](Learner(ns=L.ns), Rand(VISIBLE_SEED), False))
                 if found is None:
