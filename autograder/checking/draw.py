@@ -79,17 +79,28 @@ def _names(frame_globals: dict, nodes: list) -> dict[int, str]:
             if not key.startswith("_") and key not in ("In", "Out") and id(val) in ids}
 
 
+def columns_of(nodes: list) -> dict[int, int]:
+    """Each node's column: an op one right of its deepest input; a leaf or constant just left of the first op that
+    reads it (so a leaf read by a late op is not drawn far from it), a lone root leaf at 0."""
+    depth: dict[int, int] = {}
+    readers: dict[int, list[int]] = {}
+    for v in nodes:  # inputs first
+        if _kind(v) == "op":
+            depth[id(v)] = 1 + max(depth.get(id(c), 0) for c in v._prev)
+            for c in v._prev:
+                if _kind(c) != "op":
+                    readers.setdefault(id(c), []).append(depth[id(v)])
+    for v in nodes:
+        if _kind(v) != "op":
+            depth[id(v)] = min(readers.get(id(v), [1])) - 1
+    return depth
+
+
 def draw_graph(root: Any, names: dict[str, Any] | None = None) -> GraphPicture:
     """The graph behind ``root`` as a picture. ``names`` maps labels to nodes; by default the caller's variables."""
     nodes = _nodes(root)
     label_of = {id(v): k for k, v in (names or {}).items()} or _names(sys._getframe(1).f_globals, nodes)
-    depth: dict[int, int] = {}
-    for v in nodes:  # inputs first: an op sits one column right of its deepest input
-        depth[id(v)] = 1 + max((depth[id(c)] for c in v._prev), default=-1) if _kind(v) == "op" else 0
-    for v in nodes:  # a leaf or constant sits just left of the first op that reads it
-        for c in v._prev:
-            if _kind(c) != "op":
-                depth[id(c)] = max(depth[id(c)], depth[id(v)] - 1) if depth[id(c)] else depth[id(v)] - 1
+    depth = columns_of(nodes)
     columns: dict[int, list] = {}
     for v in nodes:
         columns.setdefault(depth[id(v)], []).append(v)
