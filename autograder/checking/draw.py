@@ -127,6 +127,8 @@ def draw_graph(root: Any, names: dict[str, Any] | None = None) -> GraphPicture:
         for i, c in enumerate(prev):
             twice = prev.count(c) > 1
             rad = (0.25 if prev.index(c) == i else -0.25) if twice else 0.0
+            if not twice and depth[id(v)] - depth[id(c)] > 1:  # a long arrow bows outwards, around the ops between
+                rad = 0.3 if y[id(c)] >= y[id(v)] else -0.3
             ax.annotate("", xy=(0, 0.5), xycoords=boxes[id(v)], xytext=(1, 0.5), textcoords=boxes[id(c)],
                         arrowprops=dict(arrowstyle="->", color="#444444", lw=0.9, connectionstyle=f"arc3,rad={rad}"))
     buf = io.BytesIO()
