@@ -196,7 +196,7 @@ def _detach_no_grad(T: Any, X: np.ndarray, no_grad: Any, torch_side: bool = Fals
     return tuple(out)
 
 
-@step
+@step(parts=15)
 def ch09_detach_no_grad(ns: dict, X: np.ndarray) -> Any:
     T = engine_class(ns, "detach_no_grad")
     if "no_grad" not in ns:
