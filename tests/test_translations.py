@@ -141,3 +141,11 @@ def test_instructor_outputs_are_clean(lang, ch):
             assert out.output_type != "error", f"{lang}/{ch}: a stored error output; run `make outputs`"
             assert not (out.output_type == "stream" and out.name == "stderr"), f"{lang}/{ch}: stderr: {out.text[:300]}"
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code"), f"{lang}/{ch}: run `make release`"
+
+
+def test_chinese_is_not_wrapped_mid_paragraph():
+    assert T.soft_breaks("**张量**是数组。\n它有形状。") == [1]
+    assert T.soft_breaks("**张量**是数组。它有形状。\n\n* 第一项\n* 第二项\n  `x`") == []
+    assert T.soft_breaks("A tensor is\nan array.") == []  # English wraps freely
+    assert T.join_soft_breaks("**张量**是数组。\n它有形状，\n`shape` 是它的形状。") == "**张量**是数组。它有形状，`shape` 是它的形状。"
+    assert T.soft_breaks("形状为\n`(2, 3)`") == []  # Chinese next to code takes a space anyway

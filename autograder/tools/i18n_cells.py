@@ -171,7 +171,35 @@ def markdown_problems(english: str, translated: str) -> list[str]:
         out.append("headings differ")
     if "**" in english and "**" not in translated:
         out.append("no bold")
+    if soft_breaks(translated):
+        out.append(f"a line break after Chinese text renders as a stray space: join lines {soft_breaks(translated)[:3]}")
     return out
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]$")
+_BLOCK = re.compile(r"^\s*([#>|]|[*-] |\d+\. |```|$)")
+
+
+def soft_breaks(markdown: str) -> list[int]:
+    """Line numbers where a paragraph goes on across a line break between Chinese characters (or after Chinese
+    punctuation): markdown renders the break as a space, which Chinese text must not have there."""
+    lines, out, fence = markdown.split("\n"), [], False
+    for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
+        fence ^= line.lstrip().startswith("```")
+        head, tail = line.rstrip(), nxt.strip()
+        if not fence and not _BLOCK.match(nxt) and (_PUNCT.search(head) or (_CJK.search(head) and _CJK.search(tail[:1]))):
+            out.append(i + 1)
+    return out
+
+
+def join_soft_breaks(markdown: str) -> str:
+    """The same markdown with each :func:`soft_breaks` line joined to the next (no space between Chinese)."""
+    lines = markdown.split("\n")
+    for i in reversed(soft_breaks(markdown)):
+        head, tail = lines[i - 1].rstrip(), lines[i].strip()
+        lines[i - 1: i + 1] = [head + tail]
+    return "\n".join(lines)
 
 
 def language_line_added(setup: str, lang: str) -> str:
