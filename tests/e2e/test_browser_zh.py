@@ -129,17 +129,19 @@ def test_both_editions_are_offered_in_one_exchange(lab, page):
     from playwright.sync_api import expect
     menu(page, "Nbgrader", "Assignment List")  # nbgrader's own labels are not translated
     panel = page.locator("#nbgrader-assignment-list")
-    expect(panel).to_contain_text(CH)  # the released list has loaded
-    shot(page, "05-both-editions-released")
-    # The panel's course menu offers both editions; this lab (COURSE_LANG=zh-CN) starts on the Chinese one.
-    courses = panel.locator("select option")
-    expect(courses.filter(has_text=re.compile(rf"^{ZH_COURSE_ID}$"))).to_have_count(1)
-    expect(courses.filter(has_text=re.compile(rf"^{COURSE_ID}$"))).to_have_count(1)
-    # With path_includes_course (README), the two editions of a chapter land in two folders.
+    # This lab runs the Chinese course's config, so its panel starts on the Chinese edition's release.
+    expect(panel.locator("#course_list_default")).to_have_text(ZH_COURSE_ID)
+    expect(panel).to_contain_text(CH)
+    shot(page, "05-chinese-edition-released")
+    # A student whose config names no course sees both editions in the exchange, and with
+    # path_includes_course (README) the two editions of a chapter land in two folders.
     home = lab.root / "home" / "student"
     home.mkdir(parents=True)
+    exchange = [f"--Exchange.root={lab.exchange}", "--Exchange.path_includes_course=True"]
+    proc = run(["nbgrader", "list", *exchange], cwd=home, env=_env(home))
+    listed = proc.stdout + proc.stderr  # nbgrader logs the list
+    assert f"{COURSE_ID} {CH}" in listed and f"{ZH_COURSE_ID} {CH}" in listed, listed
     for course_id in (COURSE_ID, ZH_COURSE_ID):
-        run(["nbgrader", "fetch_assignment", CH, f"--course={course_id}", f"--Exchange.root={lab.exchange}",
-             "--Exchange.path_includes_course=True"], cwd=home, env=_env(home))
+        run(["nbgrader", "fetch_assignment", CH, f"--course={course_id}", *exchange], cwd=home, env=_env(home))
     english, chinese = (S.read(home / c / CH / f"{CH}.ipynb") for c in (COURSE_ID, ZH_COURSE_ID))
     assert "Creating tensors" in english.cells[0].source and "创建张量" in chinese.cells[0].source
