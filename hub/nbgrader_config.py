@@ -14,9 +14,8 @@ c.Exchange.path_includes_course = True
 # Courses come from the hub's groups: nbgrader-COURSE (students), formgrade-COURSE (graders).
 c.Authenticator.plugin_class = JupyterHubAuthPlugin
 
-# The exchange that does not leak (autograder/checking/exchange.py, autograder/grading/exchange.py):
-# a student's submission is a 0750 folder readable by the grader's group only, collect takes a
-# submission only from the student who owns it, and released feedback is readable by its student only.
+# The exchange that does not leak, students' half (autograder/checking/exchange.py): a submission is a
+# 0750 folder readable by the grader's group only. The grader's half (collect only what its student owns,
+# feedback readable by its student only) is set in the grader's own config: the student environment has
+# no autograder.grading to import it from (hub/deploy.py, install_course).
 c.ExchangeFactory.submit = "autograder.checking.exchange.PrivateSubmit"
-c.ExchangeFactory.collect = "autograder.grading.exchange.OwnedCollect"
-c.ExchangeFactory.release_feedback = "autograder.grading.exchange.PrivateReleaseFeedback"

@@ -119,3 +119,75 @@ def rejected_visible_and_hidden(ch: str, gid: str, src: str, hidden_seeds=range(
     ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
     slips = ["visible"] if passes(name, ns, 1, hidden=False) else []
     return slips + [f"hidden seed {seed}" for seed in hidden_seeds if passes(name, ns, seed, hidden=True)]
+
+
+def near_miss_tests(ch: str, near_misses: dict, also_right: dict, seeds=range(1, 21)):
+    """Two parametrized tests for a chapter's near-miss module, bound there as
+    ``test_near_misses_fail_..., test_other_right_answers_pass = near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)``.
+
+    ``near_misses`` and ``also_right`` map a reason to ``(grade_id, source)``: each near miss must fail the
+    visible test and every hidden seed tried; each right alternative must pass them."""
+    import pytest
+
+    @pytest.mark.parametrize("why", list(near_misses))
+    def near(why):
+        gid, src = near_misses[why]
+        assert rejected_visible_and_hidden(ch, gid, src, hidden_seeds=seeds) == [], why
+
+    @pytest.mark.parametrize("why", list(also_right))
+    def right(why):
+        gid, src = also_right[why]
+        ns, name = namespace(ch, {gid: src}), exercise_name(ch, gid)
+        assert passes(name, ns, 0, hidden=False) and all(passes(name, ns, s, hidden=True) for s in seeds[:10]), why
+
+    return near, right
+
+
+def unmade_mistakes(ch: str) -> dict[str, list[str]]:
+    """The mistakes an exercise says it catches (its module's ``MISTAKES``) against those its wrong answers make
+    (``WRONG_MISTAKE`` and ``MORE_WRONG`` in tests/wrong_answers/NN_name.py): {exercise: both lists} where they
+    differ, empty when every listed mistake has an answer that makes it."""
+    import importlib
+
+    from autograder.checking.exercises import modules
+    listed = importlib.import_module(f"autograder.checking.exercises.{modules()['ch' + ch[:2]]}").MISTAKES
+    declared = answers_file(ch)
+    out = {}
+    for gid in declared["WRONG"]:
+        name = exercise_name(ch, gid)
+        made = [declared["WRONG_MISTAKE"][gid], *declared.get("MORE_WRONG", {}).get(gid, {})]
+        if listed.get(name) != made:
+            out[name] = [f"listed {listed.get(name)}", f"made {made}"]
+    return out
+
+
+def mistake_tests(ch: str, seeds=range(1, 21)):
+    """Two tests for a chapter that lists its exercises' mistakes, bound there as
+    ``test_every_listed_mistake_is_made, test_every_other_mistake_fails_everywhere = mistake_tests(CH)``:
+    each listed mistake has a wrong answer that makes it (WRONG or MORE_WRONG), and each MORE_WRONG answer fails
+    the visible test and every hidden seed tried (WRONG itself is held to that by test_exercises.py)."""
+    import pytest
+
+    def listed():
+        assert not unmade_mistakes(ch)
+
+    more = [(gid, why, src) for gid, mistakes in answers_file(ch).get("MORE_WRONG", {}).items() for why, src in mistakes.items()]
+
+    @pytest.mark.parametrize("gid,why,src", more, ids=[f"{gid}: {why}" for gid, why, _src in more])
+    def other(gid, why, src):
+        assert rejected_visible_and_hidden(ch, gid, src, hidden_seeds=seeds) == [], why
+
+    return listed, other
+
+
+def prediction_miss_test(ch: str, misses: dict):
+    """A test for answers wrong only in a prediction (``misses`` maps a reason to ``(grade_id, source)``): only the
+    visible test grades predictions, and it must fail each."""
+    import pytest
+
+    @pytest.mark.parametrize("why", list(misses))
+    def test(why):
+        gid, src = misses[why]
+        assert src != solution_answers_of(ch)[gid] and not passes(exercise_name(ch, gid), namespace(ch, {gid: src}), 1, hidden=False), why
+
+    return test

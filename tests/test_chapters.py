@@ -71,10 +71,7 @@ def test_the_lint_rejects_a_test_cell_with_inline_asserts():
 
 # ---- skeletons: every answer cell tells the learner what to write ----
 # Chapters whose answer cells are not skeletons yet (strict: the entry must go once they are).
-SKELETONS_PENDING = {"03_operations": "issue 12 (ch14)", "04_broadcasting": "issue 12 (ch14)",
-                     "05_memory_sharing": "issue 12 (ch58)", "06_contiguity": "issue 12 (ch58)",
-                     "07_autograd": "issue 12 (ch58)", "08_detach": "issue 12 (ch58)",
-                     "09_mini_autograd": "issue 13"}
+SKELETONS_PENDING = {"09_mini_autograd": "issue 13"}
 
 
 def _pending(chapters, pending: dict) -> list:
@@ -130,9 +127,7 @@ def test_the_skeleton_lint_rejects_a_bare_stub_and_a_changed_signature():
 # ---- predictions are never spoiled ----
 # Each "Predict, then check" exercise's answer cell carries metadata.course.predict:
 #   {"exprs": {"predicted_x": "expression it stands for", ...}, "reveals": [grade_ids of the cells that show torch's answer]}
-PREDICT_PENDING = {"03_operations": "issue 12 (ch14)", "04_broadcasting": "issue 12 (ch14)",
-                   "05_memory_sharing": "issue 12 (ch58)", "06_contiguity": "issue 12 (ch58)",
-                   "07_autograd": "issue 12 (ch58)", "08_detach": "issue 12 (ch58)"}
+PREDICT_PENDING: dict[str, str] = {}
 
 
 def _squash(text: str) -> str:

@@ -48,3 +48,15 @@ def test_environment_yml_agrees_with_the_lock():
         checked += 1
     assert "pytorch=2.13.0=cpu*" in conda, "conda users get the CPU build too"
     assert checked >= 10
+
+
+def test_nbgrader_has_a_ceiling_and_the_speedups_mirror_the_pinned_release():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    from autograder.grading.speedups import NBGRADER
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    spec = next(Requirement(d).specifier for d in deps if Requirement(d).name == "nbgrader")
+    assert any(s.operator == "<" for s in spec), "pyproject.toml: nbgrader needs a version ceiling"
+    assert lock()["nbgrader"] == NBGRADER and NBGRADER in spec and "0.10" not in spec

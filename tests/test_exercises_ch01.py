@@ -8,7 +8,7 @@ import pytest
 
 from autograder.checking.checks import CheckFailure
 from autograder.checking.exercise import Learner, run_exercise
-from exercise_harness import namespace, passes, rejected_visible_and_hidden, solution_answers_of
+from exercise_harness import namespace, near_miss_tests, solution_answers_of
 
 CH = "01_creating_tensors"
 SOL = solution_answers_of(CH)
@@ -70,18 +70,8 @@ def inferred_dtype(values):
 }
 
 
-@pytest.mark.parametrize("why", NEAR_MISSES)
-def test_near_misses_fail_the_visible_test_and_every_hidden_seed(why):
-    gid, src = NEAR_MISSES[why]
-    assert rejected_visible_and_hidden(CH, gid, src, hidden_seeds=range(1, 21)) == [], why
-
-
-@pytest.mark.parametrize("why", ALSO_RIGHT)
-def test_other_right_answers_pass(why):
-    gid, src = ALSO_RIGHT[why]
-    ns = namespace(CH, {gid: src})
-    name = f"ch01.{gid.split('_', 1)[1]}"
-    assert passes(name, ns, 0, hidden=False) and all(passes(name, ns, s, hidden=True) for s in range(1, 11)), why
+test_near_misses_fail_the_visible_test_and_every_hidden_seed, test_other_right_answers_pass = \
+    near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)
 
 
 def test_using_torch_where_it_is_ruled_out_says_why():

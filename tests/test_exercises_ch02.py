@@ -4,9 +4,7 @@ Each near miss is wrong in one way an exercise exists to catch: it must fail the
 hidden seed tried. The right alternatives must pass."""
 from __future__ import annotations
 
-import pytest
-
-from exercise_harness import namespace, passes, rejected_visible_and_hidden, solution_answers_of
+from exercise_harness import near_miss_tests, solution_answers_of
 
 CH = "02_indexing_and_slicing"
 SOL = solution_answers_of(CH)
@@ -46,6 +44,13 @@ def is_view_index(index):
 '''),
     "a bool mask taken for basic indexing": ("ex6_predict_views", SOL["ex6_predict_views"].replace(
         "(isinstance(p, torch.Tensor) and p.dim() > 0)", "(isinstance(p, torch.Tensor) and p.dim() > 0 and p.dtype != torch.bool)")),
+    "a tensor indexed to find out": ("ex6_predict_views", PREDICTIONS["ex6_predict_views"] + '''
+def is_view_index(index):
+    X = torch.zeros(4, 5)
+    return X[index].untyped_storage().data_ptr() == X.untyped_storage().data_ptr()
+'''),
+    "a tensor built to ask its shape": ("ex2_predict_shapes", PREDICTIONS["ex2_predict_shapes"] +
+                                        "\ndef index_shape(shape, index):\n    return tuple(torch.empty(shape)[index].shape)"),
     "the columns picked by arange": ("ex7_strided_view", "def every_other_column(X):\n    return X[:, torch.arange(0, X.shape[1], 2)]"),
     "a clamped copy, X unchanged": ("ex8_mask_assign", "def clip_above(X, limit):\n    return X.clamp(max=limit)"),
 }
@@ -58,14 +63,5 @@ ALSO_RIGHT = {
 }
 
 
-@pytest.mark.parametrize("why", NEAR_MISSES)
-def test_near_misses_fail_the_visible_test_and_every_hidden_seed(why):
-    gid, src = NEAR_MISSES[why]
-    assert rejected_visible_and_hidden(CH, gid, src, hidden_seeds=range(1, 21)) == [], why
-
-
-@pytest.mark.parametrize("why", ALSO_RIGHT)
-def test_other_right_answers_pass(why):
-    gid, src = ALSO_RIGHT[why]
-    ns, name = namespace(CH, {gid: src}), f"ch02.{gid.split('_', 1)[1]}"
-    assert passes(name, ns, 0, hidden=False) and all(passes(name, ns, s, hidden=True) for s in range(1, 11)), why
+test_near_misses_fail_the_visible_test_and_every_hidden_seed, test_other_right_answers_pass = \
+    near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)

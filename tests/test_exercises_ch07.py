@@ -1,61 +1,52 @@
-"""Chapter 07's near-misses in-process; what holds for every exercise is in test_exercises.py."""
+"""Chapter 07's near-misses and listed mistakes in-process; what holds for every exercise is in test_exercises.py.
+Each near miss and mistake must fail the visible test and every hidden seed tried; the right alternatives pass."""
 from __future__ import annotations
 
-import nbformat
 import pytest
 
-from autograder.tools.submissions import solution_answers
-from conftest import solution_path
-from exercise_harness import namespace, passes_quietly, rejected_visible_and_hidden
+from autograder import CheckFailure
+from autograder.checking.exercise import Learner, run_exercise
+from exercise_harness import (mistake_tests, namespace, near_miss_tests, passes_quietly, prediction_miss_test,
+                              solution_answers_of)
 
 CH = "07_autograd"
-SOL = solution_answers(nbformat.read(str(solution_path(CH)), as_version=4))
+SOL = solution_answers_of(CH)
 
 NEAR_MISSES = {
-    # right values and requires_grad, but a non-leaf (made by an op after requires_grad)
-    "ex1_trainable": """
-predicted_is_plain_tensor = True
-predicted_grad_before = None
-def trainable(values):
-    return torch.tensor(values, dtype=torch.float32, requires_grad=True) * 1
-""",
-    # the wrong explanation, with working code
-    "ex2_non_scalar": SOL["ex2_non_scalar"].replace('why_backward_failed = "B"', 'why_backward_failed = "C"'),
-    # catches torch's error and returns None instead of failing like torch
-    "ex2_non_scalar#catch": SOL["ex2_non_scalar"].replace("    squares.backward(gradient)",
-                                                          "    try:\n        squares.backward(gradient)\n    except RuntimeError:\n        pass\n"),
-    # the right numbers, computed by hand: the leaf's .grad is never filled
-    "ex3_vjp": """
-def vjp(A, x, v):
-    return A.T @ v
-""",
-    # right gradient via autograd.grad, but x.grad never filled by the learner's backward
-    "ex4_seed_function": """
-def fprime_autograd(x):
-    return torch.autograd.grad((x ** 2 * torch.exp(x)).sum(), x)[0]
-def fprime_by_hand(x):
-    return 2 * x * torch.exp(x) + x ** 2 * torch.exp(x)
-""",
-    # forgot clone: g1 is x.grad itself, zeroed and refilled by the second pass
-    "ex6_accumulate": """
-def two_grads(x):
-    (2 * torch.dot(x, x)).backward()
-    g1 = x.grad
-    x.grad.zero_()
-    x.sum().backward()
-    return g1, x.grad.clone()
-""",
-    # retain_grad on a detached copy: the returned y is a leaf, not the graph's y
-    "ex7_retain_grad": SOL["ex7_retain_grad"].replace("    return y", "    return y.detach()"),
-    # sets the grad to None instead of zero_(): torch's step leaves zeros
-    "ex9_no_grad": SOL["ex9_no_grad"].replace("    w.grad.zero_()", "    pass"),
+    "torch's error caught": ("ex2_non_scalar", SOL["ex2_non_scalar"].replace(
+        "    squares.backward(gradient)", "    try:\n        squares.backward(gradient)\n    except RuntimeError:\n        pass\n")),
+    "one term's sign flipped": ("ex4_seed_function", SOL["ex4_seed_function"].replace(
+        "2 * x * torch.exp(x) + x ** 2", "2 * x * torch.exp(x) - x ** 2")),
+    "gx without the repeated leaf's factor 2": ("ex5_predict_dot", SOL["ex5_predict_dot"].replace(
+        "return z + 2 * x, x.clone()", "return z + x, x.clone()")),
+    "the grad set to None, not zeroed": ("ex9_no_grad", SOL["ex9_no_grad"].replace(
+        "    w.grad.zero_()  # ready for the next step", "    w.grad = None")),
+    "a parameter under another name": ("ex10_parameter", SOL["ex10_parameter"].replace("self.weight", "self.scale").replace(
+        "return x * self.scale", "return x * self.scale\n\n    @property\n    def weight(self):\n        return self.scale")),
+}
+ALSO_RIGHT = {
+    "requires_grad_() after the float tensor": ("ex1_trainable", SOL["ex1_trainable"].replace(
+        "return torch.tensor(values, dtype=torch.float32, requires_grad=True)",
+        "return torch.tensor(values, dtype=torch.float32).requires_grad_()")),
+    "e^x factored out": ("ex4_seed_function", SOL["ex4_seed_function"].replace(
+        "return 2 * x * torch.exp(x) + x ** 2 * torch.exp(x)", "return (x ** 2 + 2 * x) * torch.exp(x)")),
+    "register_parameter": ("ex10_parameter", SOL["ex10_parameter"].replace(
+        "self.weight = torch.nn.Parameter(torch.ones(n))", "self.register_parameter('weight', torch.nn.Parameter(torch.ones(n)))")),
+}
+PREDICTION_MISSES = {
+    "'Variable ignores the flag'": ("ex1_trainable", SOL["ex1_trainable"].replace(
+        "predicted_variable_requires_grad = True", "predicted_variable_requires_grad = False")),
+    "a repeated leaf counted once": ("ex5_predict_dot", SOL["ex5_predict_dot"].replace(
+        "predicted_xx_grad = torch.tensor([0.0, 2.0, 4.0, 6.0])", "predicted_xx_grad = torch.tensor([0.0, 1.0, 2.0, 3.0])")),
+    "'every second backward fails'": ("ex8_backward_twice", SOL["ex8_backward_twice"].replace(
+        "predicted_twice_add = False", "predicted_twice_add = True")),
+    "'requires_grad=True registers too'": ("ex10_parameter", SOL["ex10_parameter"].replace(
+        'predicted_registered = ["a"]', 'predicted_registered = ["a", "b"]')),
 }
 
-
-@pytest.mark.parametrize("key", sorted(NEAR_MISSES))
-def test_near_miss_is_rejected_visible_and_hidden(key):
-    slips = rejected_visible_and_hidden(CH, key.split("#")[0], NEAR_MISSES[key])
-    assert not slips, f"{key}: the near-miss passes on {slips}"
+test_near_misses_fail_everywhere, test_other_right_answers_pass = near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)
+test_every_listed_mistake_is_made, test_every_other_mistake_fails_everywhere = mistake_tests(CH)
+test_wrong_predictions_fail = prediction_miss_test(CH, PREDICTION_MISSES)
 
 
 def test_a_nonleaf_grad_warning_in_the_learners_code_costs_nothing():
@@ -64,3 +55,13 @@ def test_a_nonleaf_grad_warning_in_the_learners_code_costs_nothing():
     assert peek != SOL["ex7_retain_grad"]
     ns = namespace(CH, {"ex7_retain_grad": peek})
     assert all(passes_quietly("ch07.retain_grad", ns, seed, hidden=True) for seed in range(1, 6))
+
+
+def test_by_hand_means_without_autograd():
+    """fprime_by_hand runs under torch.inference_mode(): a backward inside it fails, and says so."""
+    sneaky = SOL["ex4_seed_function"].replace(
+        "    return 2 * x * torch.exp(x) + x ** 2 * torch.exp(x)",
+        "    with torch.enable_grad():\n        x = x.clone().requires_grad_()\n        (x ** 2 * torch.exp(x)).sum().backward()\n"
+        "    return x.grad")
+    with pytest.raises(CheckFailure, match="autograd switched off"):
+        run_exercise("ch07.seed_function", Learner(ns=namespace(CH, {"ex4_seed_function": sneaky})), 1, hidden=False)

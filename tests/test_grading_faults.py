@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import os
+import runpy
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -50,7 +52,12 @@ def make_class(course: Path, students: dict[str, dict[str, str] | None], extra_c
 
 def grade(course: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(Path(VENV_BIN) / "autograder"), "grade", *args, "--course", str(course), "--jobs", "1"],
-                          cwd=course, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
+                          cwd=course.parent, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+def host_flags() -> list[str]:
+    """What this host's sandbox cannot enforce: on every row that ran."""
+    return [] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LIMIT_FLAG]
 
 
 def rows(course: Path) -> dict[str, dict]:
@@ -63,7 +70,7 @@ def test_a_judge_crash_on_a_right_answer_goes_to_a_human(course):
     proc = grade(course, CH)
     assert proc.returncode == 0, proc.stderr[-3000:]
     row = rows(course)["honest"]
-    assert row["flags"] == "judge-crash:ex1_make_grid_test", row
+    assert row["flags"].split(";") == sorted(["judge-crash:ex1_make_grid_test"] + host_flags()), row
     assert row["status"] == "flagged", row
     assert float(row["score"]) == sum(points.values()) - points["ex1"], row
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -78,6 +85,62 @@ def test_grading_without_the_sandbox_goes_to_a_human(course):
     proc = grade(course, CH, env={"AUTOGRADER_NO_BWRAP": "1"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     row = rows(course)["honest"]
-    want = [sandbox.NO_SANDBOX_FLAG] + ([] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LIMIT_FLAG])
+    want = [sandbox.NO_SANDBOX_FLAG] + host_flags()
     assert row["flags"].split(";") == sorted(want), row
     assert row["status"] == "flagged" and float(row["score"]) == sum(points.values()), row
+
+
+def test_two_overlapping_runs_lose_no_row(course):
+    wrong = runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{CH}.py"))["WRONG"]
+    lose = {f"s{i}": gid for i, gid in enumerate(sorted(wrong)[:6], 1)}  # each student loses a different exercise
+    points = make_class(course, {sid: {gid: wrong[gid].strip("\n")} for sid, gid in lose.items()})
+    first, second = ["s1", "s2", "s3", "s4"], ["s3", "s4", "s5", "s6"]
+    runs = []
+    for students in (first, second):
+        args = [a for s in students for a in ("--student", s)]
+        runs.append(subprocess.Popen([str(Path(VENV_BIN) / "autograder"), "grade", CH, *args, "--force", "--jobs", "1",
+                                      "--course", str(course)], cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True))
+        time.sleep(1)
+    for proc in runs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-3000:]
+    got = rows(course)
+    assert sorted(got) == sorted(lose)
+    host = host_flags()
+    for sid, gid in lose.items():
+        want = sum(points.values()) - points[gid.split("_")[0]]
+        assert (float(got[sid]["score"]), got[sid]["status"], got[sid]["flags"]) == \
+            (want, "flagged" if host else "graded", ";".join(host)), got[sid]
+
+
+def test_exit_status_1_when_a_submission_ends_in_error(course):
+    make_class(course, {"honest": None})
+    corrupt = course / "submitted" / "corrupt" / CH / f"{CH}.ipynb"
+    corrupt.parent.mkdir(parents=True)
+    corrupt.write_text('{"cells": [ this is not json')
+    proc = grade(course, CH)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    got = rows(course)
+    assert (got["corrupt"]["status"], got["honest"]["status"]) == ("error", "flagged" if host_flags() else "graded")
+
+
+def test_usage_errors_exit_2_and_grade_nothing(course, tmp_path):
+    make_class(course, {"honest": None})
+    for args in (["no_such_assignment"], [CH, "--student", "nobody"], [CH, "--jobs", "0"], [CH, "--jobs", "two"],
+                 [CH, "--no-such-option"]):
+        proc = grade(course, *args)
+        assert proc.returncode == 2, (args, proc.returncode, proc.stderr[-2000:])
+        assert "usage: autograder" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    proc = grade(tmp_path / "not_a_course", CH)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert not (course / "grades.csv").exists() and not (course / "autograded").exists()
+
+
+def test_the_exit_statuses_are_documented_in_help_and_readme():
+    from autograder.grading.batch import EXIT_CODES
+    help_text = subprocess.run([str(Path(VENV_BIN) / "autograder"), "grade", "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and EXIT_CODES in help_text.stdout
+    readme = (REPO / "README.md").read_text()
+    for line in EXIT_CODES.splitlines()[1:]:
+        assert line.strip() in readme, f"README.md does not document: {line.strip()}"

@@ -40,21 +40,45 @@ def _hidden_lines(nb) -> set[str]:
     return lines
 
 
+def leaks(released, solutions) -> list[str]:
+    """What a released notebook gives away: region markers, outputs, lines of solutions or hidden tests."""
+    found = [m for m in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS") if any(m in c.source for c in released.cells)]
+    found += [f"outputs in cell {i}" for i, c in enumerate(released.cells) if c.cell_type == "code" and c.get("outputs")]
+    body = "\n".join(c.source for c in released.cells)
+    hidden = set().union(*(_hidden_lines(nb) for nb in solutions))
+    return found + sorted(line for line in hidden if line in body)
+
+
 @pytest.mark.parametrize("lang,ch", EDITIONS, ids=[_edition(*e) for e in EDITIONS])
 def test_release_leaks_nothing(lang, ch):
-    text = release_path(ch, lang).read_text()
-    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
-    released = read(release_path(ch, lang))
-    assert all(not c.get("outputs") for c in released.cells if c.cell_type == "code"), "released notebooks carry no outputs"
-    body = "\n".join(c.source for c in released.cells)
     # A translation's solutions are the English ones with comments translated: look for both.
-    hidden = _hidden_lines(read(solution_path(ch))) | _hidden_lines(read(solution_path(ch, lang)))
-    leaked = {l for l in hidden if l in body}
-    assert not leaked, f"solution or hidden-test text leaked into notebooks/{_edition(lang, ch)}: {sorted(leaked)[:5]}"
+    found = leaks(read(release_path(ch, lang)), [read(solution_path(ch)), read(solution_path(ch, lang))])
+    assert not found, f"notebooks/{_edition(lang, ch)} gives away: {found[:5]}"
 
 
-def test_leak_check_catches_a_leak():
-    # The near-miss: a release that kept one solution line must be caught by the same logic.
-    sol = read(solution_path(CHAPTERS[0]))
-    line = sorted(_hidden_lines(sol))[0]
-    assert line in "\n".join(c.source for c in sol.cells)
+def _doctored(ch: str, region: str):
+    """The real release of ``ch`` with one line of a solution (or hidden test) left in the cell it came from,
+    and that line."""
+    sol, release = read(solution_path(ch)), read(release_path(ch))
+    for cell in sol.cells:
+        for block in re.findall(rf"### BEGIN {region}\n(.*?)### END", cell.source, re.S):
+            line = max(block.splitlines(), key=len)
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            target = next(c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+            assert line.strip() not in target.source
+            target.source += "\n" + line
+            return release, line.strip()
+    raise AssertionError(f"{ch} has no {region} region")
+
+
+@pytest.mark.parametrize("region", ["SOLUTION", "HIDDEN TESTS"])
+def test_the_leak_check_catches_a_doctored_release(region):
+    ch = CHAPTERS[0]
+    assert leaks(read(release_path(ch)), [read(solution_path(ch))]) == []  # the real release passes...
+    release, line = _doctored(ch, region)
+    assert leaks(release, [read(solution_path(ch))]) == [line]  # ...and the same with one line kept fails
+    release.cells[0].source += f"\n### BEGIN {region}"
+    code = next(c for c in release.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    assert leaks(release, [read(solution_path(ch))])[:2] == [
+        "BEGIN SOLUTION" if region == "SOLUTION" else "BEGIN HIDDEN TESTS", f"outputs in cell {release.cells.index(code)}"]

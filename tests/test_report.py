@@ -94,7 +94,9 @@ def graded(tmp_path_factory):
     release = S.read(REPO / "notebooks" / CH / f"{CH}.ipynb")
     students = the_class(release, S.solution_answers(S.read(solution_path(CH))))
     submit(course, students)
-    run([AUTOGRADER, "grade", CH, "--course", str(course), "--jobs", "2"], cwd=course, timeout=900)
+    proc = subprocess.run([AUTOGRADER, "grade", CH, "--course", str(course), "--jobs", "2"], cwd=course,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 1, proc.stderr[-3000:]  # the corrupt notebook ends in error: exit status 1
     first = report(course, CH)
     assert first.returncode == 0, first.stderr
     return {"course": course, "release": release, "stdout": first.stdout,

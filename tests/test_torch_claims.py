@@ -110,10 +110,12 @@ FALSE = {
 SHOWN = {
     "01_creating_tensors": [r"torch\.set_default_dtype\(torch\.float64\)"],
     "02_indexing_and_slicing": [r"\[torch\.tensor\(\d\)\]"],
-    "03_operations": [r"\+= 300", r"torch\.int32\)\s*\n?.*\+="],
+    "03_operations": [r"\+= 300", r"dtype=torch\.int32\)\n\w+ \+= "],
+    "05_memory_sharing": [r"torch\.set_default_dtype\(torch\.float64\)", r"torch\.from_numpy\(arr\[2:\]\)", r"torch\.empty\(0\)"],
+    "06_contiguity": [r"b\.view\(3, 2\)", r"b\.view\(3, 1, 2\)", r"\[:, ::2\]\s*#.*\n.*\.view\(2, 2, 3\)"],
+    "07_autograd": [r"\(x \+ 1\)\.sum\(\)", r"Variable\(torch\.ones\(2, 3\), requires_grad=True\)"],
 }
-PENDING = {"03_operations": "issue 12 (ch14)", "05_memory_sharing": "issue 12 (ch58)",
-           "06_contiguity": "issue 12 (ch58)", "07_autograd": "issue 12 (ch58)"}
+PENDING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("ch", [pytest.param(ch, marks=[pytest.mark.xfail(strict=True, reason=PENDING[ch])] if ch in PENDING else [])

@@ -8,16 +8,59 @@
   a schema probe of every table, a new connection) about 15 times per submission, and every new
   engine compiles every query again. One engine per database URL keeps the compiled-query cache
   and the connection pool, and the course's row is checked once; sessions, transactions and
-  commits stay exactly as nbgrader makes them.
+  commits stay exactly as nbgrader makes them. An engine is dropped when its sqlite file is replaced
+  (a backup restored under a long-lived Formgrader).
+* :func:`compile_cell_schemas` and :mod:`.gradebook_io`: nbgrader's cell checks and gradebook writes
+  with fewer queries and commits.
+
+Except for :func:`skip_iri_grammar`, these mirror the internals of one nbgrader release
+(:data:`NBGRADER`): on any other version (and with ``AUTOGRADER_NO_SPEEDUPS`` set) nbgrader's own
+code runs instead, after one :class:`SpeedupsOff` warning. ``tests/test_speedups.py`` grades a class
+with and without them and requires the same gradebook, every table and row.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
+import warnings
 from typing import Any
 
+NBGRADER = "0.9.6"  # the release whose Gradebook.__init__, OverwriteCells and SaveAutoGrades these mirror
 _ENGINES: dict[str, Any] = {}
+_FILES: dict[str, Any] = {}  # url -> identity of the sqlite file its engine opened
 _COURSES: set[tuple[str, str]] = set()
+_OFF: dict[str, str] = {}
+
+
+class SpeedupsOff(UserWarning):
+    """The speed-ups are off: nbgrader's own code grades (slower, same grades)."""
+
+
+def active() -> bool:
+    """Whether the speed-ups may replace nbgrader's code here; the first time they may not, warn once."""
+    import nbgrader
+    why = "AUTOGRADER_NO_SPEEDUPS is set" if os.environ.get("AUTOGRADER_NO_SPEEDUPS") else \
+        None if nbgrader.__version__ == NBGRADER else \
+        f"they mirror nbgrader {NBGRADER}'s internals and this is nbgrader {nbgrader.__version__}"
+    if why and not _OFF:
+        _OFF["why"] = why
+        warnings.warn(f"autograder: grading with nbgrader's own code, without the speed-ups ({why})", SpeedupsOff,
+                      stacklevel=2)
+    return why is None
+
+
+def _file_identity(db_url: str) -> Any:
+    """Which file a sqlite URL opens now (device, inode), so a replaced file is noticed; None otherwise."""
+    from sqlalchemy.engine import make_url
+    url = make_url(db_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return None
+    try:
+        st = os.stat(url.database)
+    except OSError:
+        return "missing"
+    return st.st_dev, st.st_ino
 
 
 def skip_iri_grammar() -> None:
@@ -29,17 +72,21 @@ def skip_iri_grammar() -> None:
 def shared_gradebook_engines() -> None:
     """Every ``nbgrader.api.Gradebook`` in this process reuses one engine per database URL."""
     from nbgrader import api
-    if getattr(api.Gradebook, "_autograder_shared", False):
+    if getattr(api.Gradebook, "_autograder_shared", False) or not active():
         return
     from sqlalchemy.orm import scoped_session, sessionmaker
 
     original_init = api.Gradebook.__init__
 
     def __init__(self, db_url: str, course_id: str = "default_course", authenticator=None) -> None:
-        engine = _ENGINES.get(db_url)
+        engine, identity = _ENGINES.get(db_url), _file_identity(db_url)
+        if engine is not None and _FILES.get(db_url) != identity:  # the file was replaced: its engine goes
+            _ENGINES.pop(db_url).dispose()
+            _COURSES.difference_update({k for k in _COURSES if k[0] == db_url})
+            engine = None
         if engine is None:  # the first one: nbgrader creates the tables and checks the schema as usual
             original_init(self, db_url, course_id, authenticator)
-            _ENGINES[db_url] = self.engine
+            _ENGINES[db_url], _FILES[db_url] = self.engine, _file_identity(db_url)
             _COURSES.add((db_url, course_id))
             return
         self.engine = engine
@@ -58,8 +105,6 @@ def shared_gradebook_engines() -> None:
     api.Gradebook.__init__ = __init__
     api.Gradebook.close = close
     api.Gradebook._autograder_shared = True
-
-
 
 class _CompiledSchemas:
     """``jsonschema.validate`` as nbgrader's CheckCellMetadata calls it, with each schema checked and
@@ -95,12 +140,10 @@ class _CompiledSchemas:
         return getattr(self._real, name)
 
 
-
-
 def compile_cell_schemas() -> None:
     """nbgrader's cell-metadata validation through :class:`_CompiledSchemas` (installed once)."""
     from nbgrader.nbgraderformat import common
-    if not isinstance(common.jsonschema, _CompiledSchemas):
+    if not isinstance(common.jsonschema, _CompiledSchemas) and active():
         common.jsonschema = _CompiledSchemas(common.jsonschema)
 
 
@@ -113,7 +156,7 @@ def fast_gradebook_commits() -> None:
     nbgrader commits once per cell (SaveAutoGrades: ~16 fsyncs a notebook, most of this process's
     time per notebook). With WAL a commit survives a killed batch but is not fsynced each time; only
     an OS crash could lose the last few, never corrupt the file."""
-    if _WAL.get("on"):
+    if _WAL.get("on") or os.environ.get("AUTOGRADER_NO_SPEEDUPS"):
         return
     from sqlalchemy import event
     from sqlalchemy.engine import Engine

@@ -60,10 +60,12 @@ CASES: dict[str, dict] = {
         answers={"ex1_make_grid": "x = torch.empty(20_000_000_000, dtype=torch.uint8)\nx.fill_(1)\n{perfect}"},
         expect=dict(lost=["ex1"], status="flagged", flags=["memory-limit:cell 8"])),
     "fork_bomb": dict(
-        # forks until refused, children parked: the process limit (64 per sandbox) must stop it short of 70
-        answers={"ex1_make_grid": "{perfect}\nimport os, time\nkids = 0\n"
-                                  "while kids < 70:\n    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
-                                  "    if pid == 0:\n        time.sleep(120)\n        os._exit(0)\n    kids += 1\n"
+        # starts processes until refused, each parked: the process limit (64 per sandbox) must stop it short
+        # of 70. posix_spawn, not fork: copying the warm interpreter 70 times could outlast the cell's timeout
+        answers={"ex1_make_grid": "{perfect}\nimport os\nkids = 0\n"
+                                  "while kids < 70:\n    try:\n"
+                                  "        os.posix_spawn('/bin/sleep', ['sleep', '120', 'fork-bomb-marker'], {{}})\n"
+                                  "    except OSError:\n        break\n    kids += 1\n"
                                   "if kids >= 70:\n" + "    " + SABOTAGE.strip().replace("\n", "\n    ")},
         expect=dict(lost=[], status="graded", flags=[]),
         unlimited=dict(lost=["ex1"])),  # on a host with no process limit (flagged no-process-limit), it gets 70

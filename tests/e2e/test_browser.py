@@ -94,21 +94,22 @@ def test_student_runs_answers_and_validates(lab, page):
     menu(page, "Run", "Run All Cells")
     wait_idle(page)
     ex1, ex1_test = cell_index("ex1_make_grid"), cell_index("ex1_make_grid_test")
-    # JupyterLab stops a run at the first error: the first stub's own message is what the student reads.
-    expect(cell(page, ex1).locator(".jp-OutputArea")).to_contain_text("Replace this line with your answer")
-    cell(page, ex1).scroll_into_view_if_needed()
-    expect(cell(page, ex1).locator(".jp-OutputArea")).to_be_in_viewport()
-    shot(page, "03-student-run-all-stops-at-first-stub")
+    # The answer cell is a skeleton (a def whose body raises), so it runs; JupyterLab stops the run at the
+    # first error, the test under it, and that test says what to do and reveals nothing: no hint.
+    expect(cell(page, ex1).locator(".cm-content")).to_contain_text("def make_grid(rows, cols):")
+    out = cell(page, ex1_test).locator(".jp-OutputArea")
+    expect(out).to_contain_text("replace the `raise NotImplementedError(...)` line")
+    expect(out).not_to_contain_text("hint:")
+    cell(page, ex1_test).scroll_into_view_if_needed()
+    expect(out).to_be_in_viewport()
+    shot(page, "03-student-run-all-stops-at-first-unanswered-check")
 
-    # The test cell under an unanswered exercise teaches.
+    # Run again, the test says the same: still no hint while the answer is untouched.
     cell(page, ex1_test).click()
     page.keyboard.press("Shift+Enter")
     wait_idle(page)
-    out = cell(page, ex1_test).locator(".jp-OutputArea")
-    # An untouched answer says what to do and reveals nothing: no hint (a hint would give the answer away).
     expect(out).to_contain_text("replace the `raise NotImplementedError(...)` line")
     expect(out).not_to_contain_text("hint:")
-    expect(out).to_be_in_viewport()
     shot(page, "04-student-unanswered-check")
 
     # Type the answer as a student would, run it and its test.

@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import requests
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ class Hub:
         """Stop the hub process alone: the proxy and the students' servers keep running."""
         if self.proc is None or self.proc.poll() is not None:
             return
-        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.terminate()  # the hub alone: the proxy and the servers have sessions of their own
         try:
             self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -143,7 +144,10 @@ class Hub:
                 except requests.RequestException:
                     pass
         self.stop_hub()
-        for pid in self.server_pids | {self._pid_file("proxy.pid")}:
+        # Whatever the hub started and left behind (servers, kernels, the proxy), by pid.
+        users = {GRADER, *self.students, *self.instructors}
+        leftover = {p.pid for p in psutil.process_iter(["username"]) if p.info["username"] in users}
+        for pid in self.server_pids | leftover | {self._pid_file("proxy.pid")}:
             if pid:
                 try:
                     os.kill(pid, signal.SIGKILL)
@@ -180,6 +184,9 @@ class Hub:
         return r.json()["token"]
 
     def start_server(self, user: str) -> None:
+        server = self.api("GET", f"/users/{user}").json().get("servers", {}).get("")
+        if server and server.get("ready"):
+            return
         r = self.api("POST", f"/users/{user}/server")
         assert r.status_code in (201, 202), f"{user}: {r.status_code} {r.text}"
 

@@ -137,7 +137,7 @@ def test_student2_through_the_rest_api(hub, targets):
     r = hub.request("GET", f"/services/{COURSE}/api/contents/course", hub.host(f"{COURSE}--service"), token2)
     assert r.status_code == 403, (r.status_code, r.text[:300])
     r = hub.api("GET", "/users/student1", token=token2)
-    assert r.status_code == 404, (r.status_code, r.text[:300])
+    assert r.status_code == 403, (r.status_code, r.text[:300])
     # Through student2's own server: a link in their home to student1's submission and to the gradebook.
     home2 = hub.prefix / "home" / "student2"
     links = {"peek-submission.ipynb": targets["sub1_nb"], "peek-feedback.html": targets["fb1"],

@@ -1,10 +1,11 @@
-"""Typical wrong answers for chapter 03, one per exercise: each must lose points on its own exercise."""
+"""Typical wrong answers for chapter 03, one per exercise: each must lose points on its own exercise,
+on the visible test and on every hidden seed."""
 WRONG = {
     # "int / int stays int", as in C or Python 2
     "ex1_predict_arith": """
-predicted_sum_dtype = torch.float32
 predicted_int_div_dtype = torch.int64
-predicted_int_pow_dtype = torch.int64
+predicted_floor_div_dtype = torch.int64
+predicted_int8_uint8_dtype = torch.int16
 
 
 def op_dtype(op, d1, d2):
@@ -13,6 +14,8 @@ def op_dtype(op, d1, d2):
     # "exp keeps the dtype": right values would be rounded away
     "ex2_predict_exp": """
 predicted_exp_dtype = torch.int16
+predicted_exp_half_dtype = torch.float16
+predicted_abs_dtype = torch.int16
 
 
 def unary_dtype(name, dtype):
@@ -27,25 +30,28 @@ def stack_rows(X, Y):
 def side_by_side(X, Y):
     return torch.cat((X, Y), dim=1)
 """,
-    # 1 and 0 instead of True and False: right values, wrong dtype
-    "ex4_compare": """
-def equal_mask(X, Y):
-    return (X == Y).float()
+    # compares each element with the next one: the Trues land one place early, and position 0 is lost
+    "ex4_run_starts": """
+def run_starts(x):
+    return torch.cat((x[:-1] != x[1:], torch.tensor([True])))
 
 
-def count_equal(X, Y):
-    return (X == Y).sum()
+def count_runs(x):
+    return run_starts(x).sum()
 """,
     # keepdim ignored: the reduced dimension always disappears
     "ex5_predict_reduce": """
-predicted_total_shape = ()
 predicted_col_sum_shape = (4,)
 predicted_keepdim_shape = (3,)
+predicted_two_dims_shape = (3,)
 predicted_bool_sum_dtype = torch.int64
 
 
 def reduced_shape(shape, dim, keepdim):
-    dims = range(len(shape)) if dim is None else [dim % len(shape)]
+    if dim is None:
+        dims = set(range(len(shape)))
+    else:
+        dims = {d % len(shape) for d in (dim if isinstance(dim, tuple) else (dim,))}
     return tuple(s for d, s in enumerate(shape) if d not in dims)
 """,
     # forgot keepdim: the row sums line up with the columns
@@ -57,34 +63,42 @@ def row_fractions(X):
 def column_means(counts):
     return counts.float().mean(dim=0)
 """,
-    # * is elementwise, not the matrix product
-    "ex7_products": """
-def hadamard(A, B):
-    return A * B
+    # the matrix product where one dot product per row was asked
+    "ex7_row_dots": """
+def row_dots(P, Q):
+    return P @ Q.T
 
 
-def dot(x, y):
-    return torch.dot(x, y)
-
-
-def matvec(A, x):
-    return torch.mv(A, x)
-
-
-def matmat(A, B):
-    return A * B
+def all_dots(P, S):
+    return P @ S.T
 """,
     # "mm is matmul": assumes mm and mv broadcast too
     "ex8_predict_matmul": """
-predicted_batched_shape = (2, 3, 5)
-predicted_mm_raises = False
+predicted_vec_mat_shape = (5,)
+predicted_batch_broadcast_shape = (2, 5, 3, 2)
+predicted_mv_column_raises = False
 
 
 def product_shape(name, s1, s2):
-    return tuple(torch.matmul(torch.ones(s1), torch.ones(s2)).shape)
+    s1, s2 = tuple(s1), tuple(s2)
+    a = s1 if len(s1) > 1 else (1,) + s1
+    b = s2 if len(s2) > 1 else s2 + (1,)
+    if a[-1] != b[-2]:
+        raise RuntimeError("inner sizes differ")
+    out = tuple(torch.broadcast_shapes(a[:-2], b[:-2])) + (a[-2], b[-1])
+    if len(s1) == 1:
+        out = out[:-2] + out[-1:]
+    if len(s2) == 1:
+        out = out[:-1]
+    return out
 """,
     # right values, but a new tensor: X is left unchanged
     "ex9_add_in_place": """
+predicted_iadd_dtype = torch.int64
+predicted_wrapped_value = 260
+predicted_int_iadd_float_raises = True
+
+
 def add_in_place(X, Y):
     return X + Y
 """,
@@ -97,12 +111,10 @@ predicted_uint8_with_1d = torch.int64
 
 def result_dtype(a, b):
     def dtype(x):
-        if isinstance(x, torch.Tensor):
-            return x.dtype
-        return {bool: torch.bool, int: torch.int64, float: torch.get_default_dtype()}[type(x)]
+        kind, v = x
+        if kind != "number":
+            return v
+        return torch.bool if type(v) is bool else (torch.int64 if type(v) is int else torch.get_default_dtype())
     return torch.promote_types(dtype(a), dtype(b))
 """,
 }
-
-# Cheap exercises: the solution is tried on more hidden seeds than the default.
-SOLUTION_SEEDS = 40

@@ -1,4 +1,5 @@
-"""Typical wrong answers for chapter 04, one per exercise: each must lose points on its own exercise."""
+"""Typical wrong answers for chapter 04, one per exercise: each must lose points on its own exercise,
+on the visible test and on every hidden seed."""
 WRONG = {
     # the column and the row swapped: broadcasts to (m, n), the transpose of the table
     "ex1_outer_sum": """
@@ -19,7 +20,7 @@ def broadcast_shape(s1, s2):
     # right values, but a copy: ordinary strides, and a's memory is not shared
     "ex3_stretch": """
 predicted_unsqueeze_shape = (1, 2, 1)
-predicted_res_shape = (2, 2, 2)
+predicted_left_pad_raises = False
 
 
 def stretch(a, shape):
@@ -47,13 +48,12 @@ def center_cols(X):
     "ex6_inplace_ok": """
 predicted_a_iadd_b = True
 predicted_c_iadd_a = True
+predicted_vec_iadd_row = True
 
 
 def inplace_ok(s1, s2):
-    try:
-        torch.broadcast_shapes(s1, s2)
-        return True
-    except RuntimeError:
-        return False
+    n = max(len(s1), len(s2))
+    p1, p2 = (1,) * (n - len(s1)) + tuple(s1), (1,) * (n - len(s2)) + tuple(s2)
+    return not any(x != y and 1 not in (x, y) for x, y in zip(p1, p2))
 """,
 }

@@ -1,8 +1,11 @@
-"""Typical wrong answers for chapter 07, one per exercise: each must lose points on its own exercise."""
+"""Typical wrong answers for chapter 07, one per exercise: each must lose points on its own exercise, on the
+visible test and on every hidden seed. ``MORE_WRONG`` holds the other mistakes each exercise exists to catch,
+keyed by the words of the exercise's own list (``MISTAKES`` in autograder/checking/exercises/ch07_autograd.py): each must fail everywhere too."""
 WRONG = {
-    # forgot the dtype: torch.tensor of ints is int64, which cannot require grad
+    # "Variable ignores the flag", and no dtype: torch.tensor of ints is int64, which cannot require grad
     "ex1_trainable": """
 predicted_is_plain_tensor = False
+predicted_variable_requires_grad = False
 predicted_grad_before = None
 
 
@@ -43,21 +46,15 @@ def fprime_autograd(x):
 def fprime_by_hand(x):
     return 2 * x * torch.exp(x)
 """,
-    # mixed up which leaf gets which values
+    # a leaf used twice, counted once
     "ex5_predict_dot": """
-predicted_double_dot_grad = torch.tensor([0.0, 4.0, 8.0, 12.0])
-predicted_z_grad = torch.tensor([4.0, 5.0, 6.0, 7.0])
+predicted_z_grad = torch.tensor([0.0, 1.0, 2.0, 3.0])
+predicted_xx_grad = torch.tensor([0.0, 1.0, 2.0, 3.0])
+predicted_double_dot_grad = torch.tensor([0.0, 2.0, 4.0, 6.0])
 
 
-def double_dot_grad(x):
-    y = 2 * torch.dot(x, x)
-    y.backward()
-    return x.grad
-
-
-def dot_grads(x, z):
-    torch.dot(x, z).backward()
-    return x.grad, z.grad
+def dot_grads_by_hand(x, z):
+    return z + x, x
 """,
     # forgot zero_(): the second gradient is 4x + 1
     "ex6_accumulate": """
@@ -80,8 +77,13 @@ def intermediate(x):
     loss.backward()
     return y
 """,
-    # always keeps the graph: no error where torch raises
+    # "backward can always run twice": keeps the graph where torch raises
     "ex8_backward_twice": """
+predicted_twice_square = False
+predicted_twice_add = False
+predicted_twice_scale = False
+
+
 def backward_twice(x, retain):
     s = (x * x).sum()
     s.backward(retain_graph=True)
@@ -107,12 +109,133 @@ def forward_numpy(w, x):
     with torch.no_grad():
         return (w * x).numpy()
 """,
+    # "a Parameter is just requires_grad=True": a plain tensor, which the module never registers
+    "ex10_parameter": """
+predicted_parameter_requires_grad = True
+predicted_registered = ["a", "b"]
+
+
+class Scale(torch.nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.weight = torch.ones(n, requires_grad=True)
+
+    def forward(self, x):
+        return x * self.weight
+""",
 }
 
-# Wrong only in its predictions (the function is right): graded by the visible test alone.
-VISIBLE_ONLY = {"ex5_predict_dot"}
-# Every hidden draw exposes each of this chapter's other typical wrong answers.
-HIDDEN_CATCHES = 20
+WRONG_MISTAKE = {
+    'ex1_trainable': 'no dtype: all-int values give int64, which cannot require grad',
+    'ex2_non_scalar': 'backward() with no argument on a non-scalar',
+    'ex3_vjp': 'ignores v: the gradient of y.sum()',
+    'ex4_seed_function': 'the product rule half done',
+    'ex5_predict_dot': 'a leaf used twice, counted once',
+    'ex6_accumulate': 'no zero_() between the passes: 4x + 1',
+    'ex7_retain_grad': 'no retain_grad(): y.grad stays None',
+    'ex8_backward_twice': "'backward can always run twice': retain_graph=True always",
+    'ex9_no_grad': 'w = w - lr * w.grad: a new tensor, not the leaf',
+    'ex10_parameter': 'a plain tensor with requires_grad=True: never registered with the module',
+}
 
-# Cheap exercises: the solution is tried on more hidden seeds than the default.
-SOLUTION_SEEDS = 30
+MORE_WRONG = {
+    'ex1_trainable': {
+        'an op after requires_grad makes a non-leaf': """
+predicted_is_plain_tensor = True
+predicted_variable_requires_grad = True
+predicted_grad_before = None
+
+
+def trainable(values):
+    return torch.tensor(values, dtype=torch.float32, requires_grad=True) * 1
+""",
+    },
+    'ex3_vjp': {
+        'A.T @ v by hand: x.grad never filled': """def vjp(A, x, v):
+    return A.T @ v
+""",
+    },
+    'ex4_seed_function': {
+        'autograd inside the by-hand function': """
+def fprime_autograd(x):
+    return torch.autograd.grad((x ** 2 * torch.exp(x)).sum(), x)[0]
+
+
+def fprime_by_hand(x):
+    x = x.clone().requires_grad_()
+    (x ** 2 * torch.exp(x)).sum().backward()
+    return x.grad
+""",
+    },
+    'ex5_predict_dot': {
+        'the dot(x, x) term dropped': """
+predicted_z_grad = torch.tensor([0.0, 1.0, 2.0, 3.0])
+predicted_xx_grad = torch.tensor([0.0, 2.0, 4.0, 6.0])
+predicted_double_dot_grad = torch.tensor([0.0, 4.0, 8.0, 12.0])
+
+
+def dot_grads_by_hand(x, z):
+    return z, x
+""",
+    },
+    'ex6_accumulate': {
+        'no clone(): g1 is x.grad itself, zeroed and refilled': """
+def two_grads(x):
+    (2 * torch.dot(x, x)).backward()
+    g1 = x.grad
+    x.grad.zero_()
+    x.sum().backward()
+    return g1, x.grad.clone()
+""",
+    },
+    'ex7_retain_grad': {
+        'returns a detached y': """
+predicted_y_is_leaf = False
+predicted_y_grad = None
+
+
+def intermediate(x):
+    y = x.exp()
+    y.retain_grad()
+    (y * y).sum().backward()
+    return y.detach()
+""",
+    },
+    'ex8_backward_twice': {
+        "catches torch's error": """
+predicted_twice_square = True
+predicted_twice_add = False
+predicted_twice_scale = True
+
+
+def backward_twice(x, retain):
+    s = (x * x).sum()
+    s.backward(retain_graph=retain)
+    try:
+        s.backward()
+    except RuntimeError:
+        pass
+    return x.grad
+""",
+    },
+    'ex9_no_grad': {
+        'no zero_() after the step': """
+def sgd_step(w, lr):
+    (w * w).sum().backward()
+    with torch.no_grad():
+        w -= lr * w.grad
+    return w
+
+
+def unguarded_step(w, lr):
+    (w * w).sum().backward()
+    w -= lr * w.grad
+    return w
+
+
+def forward_numpy(w, x):
+    with torch.no_grad():
+        return (w * x).numpy()
+""",
+    },
+}

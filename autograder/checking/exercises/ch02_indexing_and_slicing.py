@@ -11,6 +11,7 @@ from .. import checks as C
 from ..checks import Hint
 from ..exercise import Learner, Rand, exercise
 from ..i18n import _
+from ..no_torch import plain_call
 
 
 def _grid(rows: int, cols: int) -> torch.Tensor:
@@ -103,7 +104,7 @@ def predict_shapes(L: Learner, R: Rand, hidden: bool) -> None:
                 _("a slice s keeps len(range(*s.indices(size))) items; ... stands for the `:`s that make the index "
                   "as long as the shape; return a tuple."))
     for shape, index in cases:
-        C.value(L.call("index_shape", shape, index), torch.empty(shape)[index].shape,
+        C.value(plain_call(L, "index_shape", shape, index), torch.empty(shape)[index].shape,
                 f"index_shape({shape}, {index})", hint=hint)
 
 
@@ -228,7 +229,8 @@ VIEW_PREDICTIONS = {  # the expression a learner reads, and what it does
 @exercise("ch02.predict_views")
 def predict_views(L: Learner, R: Rand, hidden: bool) -> None:
     """Catches: "indexing always gives a view"; "any tensor index copies" (a 0-d one gives a view); a list
-    inside a tuple missed; a bool mask taken for basic indexing. Every kind is drawn on every seed."""
+    inside a tuple missed; a bool mask taken for basic indexing; a tensor indexed to find out (only torch.Tensor
+    is within the function's reach). Every kind is drawn on every seed."""
     X = _grid(*_VIEW_X)
     if not hidden:
         Y = _grid(3, 4)
@@ -244,7 +246,8 @@ def predict_views(L: Learner, R: Rand, hidden: bool) -> None:
                 _("a list, a bool mask or an index tensor with dimensions anywhere in the index makes a copy; "
                   "a 0-d index tensor acts like an int: a view."))
     for index in cases:
-        C.value(L.call("is_view_index", index), _same_storage(X, X[index]), f"is_view_index({_label(index)})", hint=hint)
+        C.value(plain_call(L, "is_view_index", index, allowed=("Tensor",)), _same_storage(X, X[index]),
+                f"is_view_index({_label(index)})", hint=hint)
 
 
 @exercise("ch02.strided_view")

@@ -3,7 +3,8 @@
 Gradient exercises hand the learner's function fresh leaves (``requires_grad=True``) and read
 ``.grad`` of those very leaves afterwards (``L.call(..., inputs=True)``), so the gradient must come
 from the learner's own backward call. torch's side is ``torch.autograd.grad`` on separate leaves
-holding the same values, computed here, at check time.
+holding the same values, computed here, at check time. "By hand" functions run with autograd off
+(:func:`~autograder.checking.grads.call_without_autograd`).
 """
 from __future__ import annotations
 
@@ -12,8 +13,26 @@ from torch.autograd import Variable
 
 from .. import checks as C
 from ..answers import freeze
-from ..exercise import Learner, Rand, exercise
-from ..grads import autograd, leaf, random_leaf as random_x
+from ..exercise import Learner, Rand, _Missing, exercise, step
+from ..failure import Hint
+from ..grads import autograd, call_without_autograd, leaf, random_leaf as random_x
+from ..i18n import _
+from ..labels import of_shape, part, predicted
+
+MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
+    "ch07.trainable": ["no dtype: all-int values give int64, which cannot require grad",
+                       "an op after requires_grad makes a non-leaf"],
+    "ch07.non_scalar": ["backward() with no argument on a non-scalar"],
+    "ch07.vjp": ["ignores v: the gradient of y.sum()", "A.T @ v by hand: x.grad never filled"],
+    "ch07.seed_function": ["the product rule half done", "autograd inside the by-hand function"],
+    "ch07.predict_dot": ["a leaf used twice, counted once", "the dot(x, x) term dropped"],
+    "ch07.accumulate": ["no zero_() between the passes: 4x + 1",
+                        "no clone(): g1 is x.grad itself, zeroed and refilled"],
+    "ch07.retain_grad": ["no retain_grad(): y.grad stays None", "returns a detached y"],
+    "ch07.backward_twice": ["'backward can always run twice': retain_graph=True always", "catches torch's error"],
+    "ch07.no_grad": ["w = w - lr * w.grad: a new tensor, not the leaf", "no zero_() after the step"],
+    "ch07.parameter": ["a plain tensor with requires_grad=True: never registered with the module"],
+}
 
 
 # ----------------------------------------------------------------------------- ex1
@@ -24,7 +43,7 @@ def _random_numbers(R: Rand, ints_only: bool) -> list:
     def number():
         return R.int(-9, 9) if ints_only or R.int(0, 1) else R.int(-90, 90) / 10
     rows, cols = R.int(1, 3), R.int(1, 4)
-    values = [[number() for _ in range(cols)] for _ in range(rows)]
+    values = [[number() for _c in range(cols)] for _r in range(rows)]
     return values[0] if rows == 1 else values
 
 
@@ -32,21 +51,26 @@ def _random_numbers(R: Rand, ints_only: bool) -> list:
 def trainable(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         C.flag(L.get("predicted_is_plain_tensor"), type(Variable(torch.ones(2, 3))) is torch.Tensor,
-               "predicted_is_plain_tensor", hint="Variable is a leftover name: calling it just returns a torch.Tensor.")
+               predicted("predicted_is_plain_tensor", "type(Variable(torch.ones(2, 3))) is torch.Tensor"),
+               hint=Hint(_("Variable is a name kept from old PyTorch versions: what does calling it return today? Try type(...).")))
+        C.flag(L.get("predicted_variable_requires_grad"), Variable(torch.ones(2, 3), requires_grad=True).requires_grad,
+               predicted("predicted_variable_requires_grad", "Variable(torch.ones(2, 3), requires_grad=True).requires_grad"),
+               hint=Hint(_("what decides whether a tensor requires grad: its class, or the flag you pass?")))
         fresh = torch.ones(2, 3, requires_grad=True)
-        C.value(L.get("predicted_grad_before"), C.outcome(lambda: fresh.grad), "predicted_grad_before",
-                hint="nothing has been differentiated yet, so there is no gradient tensor at all.")
+        C.value(L.get("predicted_grad_before"), C.outcome(lambda: fresh.grad), predicted("predicted_grad_before", "x.grad"),
+                hint=Hint(_("nothing has been differentiated yet: does a gradient exist at all?")))
         cases = [[[1, 1, 1], [1, 1, 1]], [0.5, -2.0, 3.25]]
-    else:
+    else:  # every other draw is all ints, where the inferred dtype cannot require grad
         cases = [_random_numbers(R, ints_only=i % 2 == 0) for i in range(8)]
     for values in cases:
         got = L.call("trainable", values)
         what = f"trainable({values})"
         C.tensor(got, torch.tensor(values, dtype=torch.float32, requires_grad=True), what,
-                 hint="only floating-point tensors can require grad: ask for dtype=torch.float32.")
-        C.meta(got, "requires_grad", True, what, hint="pass requires_grad=True when you create it.")
-        C.meta(got, "is_leaf", True, what, hint="create it with requires_grad=True; any op after that makes a non-leaf.")
-        C.grad(got, None, what, hint="a fresh tensor has no gradient until a backward pass reaches it.")
+                 hint=Hint(_("which dtype does torch.tensor infer from Python ints, and can that dtype require grad?"),
+                           _("only floating-point tensors can require grad: ask for dtype=torch.float32.")))
+        C.meta(got, "requires_grad", True, what, hint=Hint(_("the tensor must require grad from the start.")))
+        C.meta(got, "is_leaf", True, what, hint=Hint(_("a leaf is made directly, not computed by an op from a tensor that requires grad.")))
+        C.grad(got, None, what, hint=Hint(_("a fresh tensor has no gradient until a backward pass reaches it.")))
 
 
 # ----------------------------------------------------------------------------- ex2
@@ -69,24 +93,26 @@ def _square_backward(x: torch.Tensor, gradient=None) -> torch.Tensor:
 @exercise("ch07.non_scalar")
 def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
     C.choice(L.get("why_backward_failed"), "B", WHY_BACKWARD_FAILED, "why_backward_failed",
-             hint="what would the gradient of a whole tensor y even mean? Think of the weights v in vᵀJ.")
+             hint=Hint(_("what would the gradient of a whole tensor y even mean? Think of the weights v in vᵀJ.")))
     xs = [torch.ones(2, 3, requires_grad=True), torch.tensor([1.0, -2.0, 3.0], requires_grad=True)]
     if hidden:  # shapes with one element sneak in: torch needs no gradient argument for those
-        xs = [R.randn(*R.shape(1, 3, 3), requires_grad=True) for _ in range(6)] + [R.randn(1, 1, requires_grad=True)]
+        xs = [R.randn(*R.shape(1, 3, 3), requires_grad=True) for _i in range(6)] + [R.randn(1, 1, requires_grad=True),
+                                                                                     R.randn(2, 3, requires_grad=True)]
     for x in xs:
-        what = f"square_backward(x, None) for x of shape {tuple(x.shape)}"
+        what = _("square_backward(x, None) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("square_backward", x, None, inputs=True), what)
         C.same_outcome(got[0], C.outcome(_square_backward, leaf(x), None), what,
-                       hint="call y.backward(gradient) exactly as given: torch decides whether None is allowed.")
+                       hint=Hint(_("call y.backward(gradient) exactly as given: torch decides whether None is allowed.")))
         want = autograd(lambda t: (t ** 2).sum(), x)[0]
-        what = f"square_backward(x, torch.ones_like(x)) for x of shape {tuple(x.shape)}"
+        what = _("square_backward(x, torch.ones_like(x)) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("square_backward", x, torch.ones_like(x), inputs=True), what)
-        C.tensor(got[0], want, what, hint="y.backward(gradient) fills x.grad; return x.grad.")
-        C.grad(got[1], want, what + ", the leaf x")
-        what = f"grad_with_sum(x) for x of shape {tuple(x.shape)}"
+        C.tensor(got[0], want, what, hint=Hint(_("y.backward(gradient) fills x.grad: return it.")))
+        C.grad(got[1], want, part(what, _("the leaf x")))
+        what = _("grad_with_sum(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("grad_with_sum", x, inputs=True), what)
-        C.tensor(got[0], want, what, hint="(x ** 2).sum() is a scalar: call .backward() on it, return x.grad.")
-        C.grad(got[1], want, what + ", the leaf x")
+        C.tensor(got[0], want, what, hint=Hint(_("backward() with no argument needs a one-element result: what makes one from x ** 2?"),
+                                              _("(x ** 2).sum() is a scalar: call .backward() on it, return x.grad.")))
+        C.grad(got[1], want, part(what, _("the leaf x")))
 
 
 # ----------------------------------------------------------------------------- ex3
@@ -98,17 +124,19 @@ def vjp(L: Learner, R: Rand, hidden: bool) -> None:
         A = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
         cases = [(A, torch.ones(3, requires_grad=True), torch.tensor([1.0, 0.0])),
                  (A, torch.ones(3, requires_grad=True), torch.tensor([0.5, -1.0]))]
-    else:
+    else:  # v never all ones (that would be y.sum()'s gradient)
         cases = []
-        for _ in range(5):
-            m, n = R.int(1, 5), R.int(1, 5)
+        for _i in range(5):
+            m, n = R.int(2, 5), R.int(1, 5)
             cases.append((R.randn(m, n), R.randn(n, requires_grad=True), R.randn(m)))
     for A, x, v in cases:
-        what = f"vjp(A, x, v) with A of shape {tuple(A.shape)}, v = {[round(a, 4) for a in v.tolist()]}"
+        what = _("vjp(A, x, v) with A of shape {shape}, v = {v}").format(shape=tuple(A.shape), v=[round(a, 4) for a in v.tolist()])
         want = autograd(lambda t: A @ t, x, grad_outputs=v)[0]
         got = C.parts(L.call("vjp", A, x, v, inputs=True), what)
-        C.tensor(got[0], want, what, hint="y = A @ x; y.backward(v) weighs each output y[i] by v[i]; return x.grad.")
-        C.grad(got[2], want, what + ", the leaf x", hint="the gradient must come from your own y.backward(v).")
+        C.tensor(got[0], want, what, hint=Hint(_("each output y[i] is weighted by v[i]: where does v go in the backward call?"),
+                                              _("y = A @ x; y.backward(v); return x.grad.")))
+        C.grad(got[2], want, part(what, _("the leaf x")),
+               hint=Hint(_("the gradient must come from your own backward call, into x.grad.")))
 
 
 # ----------------------------------------------------------------------------- ex4
@@ -118,50 +146,53 @@ def seed_f(x: torch.Tensor) -> torch.Tensor:
     return x ** 2 * torch.exp(x)
 
 
+BY_HAND = _("{name} runs with autograd switched off (torch.inference_mode()), so backward() fails there: write the formula.")
+
+
 @exercise("ch07.seed_function")
 def seed_function(L: Learner, R: Rand, hidden: bool) -> None:
-    shapes = [(3, 4)] if not hidden else [R.shape(1, 3, 4) for _ in range(5)]
+    shapes = [(3, 4)] if not hidden else [R.shape(1, 3, 4) for _i in range(5)]
     for shape in shapes:
         x = (R.rand(*shape) if not hidden else R.randn(*shape)).requires_grad_(True)
         want = autograd(lambda t: seed_f(t).sum(), x)[0]
-        what = f"fprime_autograd(x) for x of shape {shape}"
+        what = _("fprime_autograd(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("fprime_autograd", x, inputs=True), what)
-        C.tensor(got[0], want, what, hint="y = x ** 2 * torch.exp(x) is not a scalar: y.backward(torch.ones_like(x)).")
-        C.grad(got[1], want, what + ", the leaf x")
-        C.tensor(L.call("fprime_by_hand", x.detach()), want, f"fprime_by_hand(x) for x of shape {shape}", rtol=1e-5,
-                 hint="product rule: (u·v)' = u'·v + u·v', with u = x², v = eˣ.")
+        C.tensor(got[0], want, what, hint=Hint(_("f(x) has the shape of x, not one element: what does its backward need?"),
+                                              _("y = x ** 2 * torch.exp(x); y.backward(torch.ones_like(x)); return x.grad.")))
+        C.grad(got[1], want, part(what, _("the leaf x")))
+        C.tensor(L.run(call_without_autograd, "fprime_by_hand", (x.detach(),)), want,
+                 _("fprime_by_hand(x) for {x}").format(x=of_shape("x", x)), rtol=1e-5,
+                 hint=Hint(_("f is a product of x² and eˣ: the product rule gives two terms. ") + BY_HAND.format(name="fprime_by_hand"),
+                           _("(u·v)' = u'·v + u·v', with u = x², v = eˣ.")))
 
 
 # ----------------------------------------------------------------------------- ex5
+
+DOT_FACTS = {
+    "predicted_z_grad": ("torch.dot(x, z).backward()", lambda x, z: autograd(torch.dot, x, z)[1]),
+    "predicted_xx_grad": ("torch.dot(x, x).backward()", lambda x, z: autograd(lambda t: torch.dot(t, t), x)[0]),
+    "predicted_double_dot_grad": ("(2 * torch.dot(x, x)).backward()", lambda x, z: autograd(lambda t: 2 * torch.dot(t, t), x)[0]),
+}
 
 
 @exercise("ch07.predict_dot")
 def predict_dot(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         x, z = torch.arange(4.0), torch.tensor([4.0, 5.0, 6.0, 7.0])
-        C.tensor(L.get("predicted_double_dot_grad"), autograd(lambda t: 2 * torch.dot(t, t), x)[0],
-                 "predicted_double_dot_grad", hint="y = 2 Σ xᵢ², so ∂y/∂xᵢ = 4xᵢ. Use float values.")
-        C.tensor(L.get("predicted_z_grad"), autograd(torch.dot, x, z)[1], "predicted_z_grad",
-                 hint="∂(Σ xᵢzᵢ)/∂zᵢ = xᵢ: each leaf gets the other's values.")
-        cases = [(x.requires_grad_(True), z.requires_grad_(True))]
+        for name, (expr, grad_of) in DOT_FACTS.items():
+            C.tensor(L.get(name), grad_of(x, z), predicted(name, expr),
+                     hint=Hint(_("write the dot product as a sum over i and differentiate one term; a leaf used twice "
+                                 "gets a contribution from each use. Use float values.")))
+        cases = [(x, z)]
     else:
-        cases = []
-        for _ in range(5):
-            n = R.int(1, 6)
-            cases.append((R.randn(n, requires_grad=True), R.randn(n, requires_grad=True)))
+        cases = [(R.randn(n), R.randn(n)) for n in (R.int(1, 6), R.int(2, 6), R.int(3, 6))]
     for x, z in cases:
-        n = tuple(x.shape)
-        what = f"double_dot_grad(x), x of shape {n}"
-        got = C.parts(L.call("double_dot_grad", x, inputs=True), what)
-        want = autograd(lambda t: 2 * torch.dot(t, t), x)[0]
-        C.tensor(got[0], want, f"double_dot_grad(x), x of shape {n}", hint="y = 2 * torch.dot(x, x); y.backward(); return x.grad.")
-        C.grad(got[1], want, f"double_dot_grad(x), x of shape {n}, the leaf x")
-        what = f"dot_grads(x, z), x of shape {n}"
-        got = C.parts(L.call("dot_grads", x, z, inputs=True), what)
-        gx, gz = autograd(torch.dot, x, z)
-        C.grad(got[1], gx, f"dot_grads(x, z), the leaf x", hint="one backward of torch.dot(x, z) fills both leaves.")
-        C.grad(got[2], gz, f"dot_grads(x, z), the leaf z", hint="one backward of torch.dot(x, z) fills both leaves.")
-        C.value(got[0], (gx, gz), f"dot_grads(x, z), returned (x.grad, z.grad)")
+        gx, gz = autograd(lambda a, b: torch.dot(a, b) + torch.dot(a, a), x, z)
+        C.items(L.run(call_without_autograd, "dot_grads_by_hand", (x, z)), (gx, gz), ["gx", "gz"],
+                _("dot_grads_by_hand(x, z) for x, z of shape {shape}").format(shape=tuple(x.shape)),
+                hint=Hint(_("differentiate each dot product on its own and add; x appears in dot(x, x) twice. ")
+                          + BY_HAND.format(name="dot_grads_by_hand"),
+                          _("∂dot(x, z)/∂x = z, ∂dot(x, z)/∂z = x, ∂dot(x, x)/∂x = 2x.")))
 
 
 # ----------------------------------------------------------------------------- ex6
@@ -169,16 +200,17 @@ def predict_dot(L: Learner, R: Rand, hidden: bool) -> None:
 
 @exercise("ch07.accumulate")
 def accumulate(L: Learner, R: Rand, hidden: bool) -> None:
-    xs = [torch.arange(4.0, requires_grad=True)] if not hidden else [R.randn(R.int(1, 6), requires_grad=True) for _ in range(5)]
+    xs = [torch.arange(4.0, requires_grad=True)] if not hidden else [random_x(R, 1, 1, 6) for _i in range(5)]
     for x in xs:
         g1 = autograd(lambda t: 2 * torch.dot(t, t), x)[0]
         g2 = autograd(lambda t: t.sum(), x)[0]
-        what = f"two_grads(x) for x = {[round(v, 4) for v in x.tolist()]}"
+        what = _("two_grads(x) for x = {x}").format(x=[round(v, 4) for v in x.tolist()])
         got = C.parts(L.call("two_grads", x, inputs=True), what)
-        C.value(got[0], (g1, g2), what,
-                hint="gradients add up in x.grad: call x.grad.zero_() between the two backward passes, "
-                     "and keep a .clone() of the first (zero_() changes that very tensor).")
-        C.grad(got[1], g2, what + ", the leaf x after both passes")
+        C.items(got[0], (g1, g2), ["g1", "g2"], what,
+                hint=Hint(_("does the second backward start from an empty x.grad? And is g1 still what it was after the second pass?"),
+                          _("gradients add up in x.grad: call x.grad.zero_() between the two backward passes, "
+                            "and keep a .clone() of the first (zero_() changes that very tensor).")))
+        C.grad(got[1], g2, part(what, _("the leaf x after both passes")))
 
 
 # ----------------------------------------------------------------------------- ex7
@@ -190,24 +222,25 @@ def retain_grad(L: Learner, R: Rand, hidden: bool) -> None:
         x = torch.ones(3, requires_grad=True)
         y = x * 2
         y.sum().backward()
-        C.flag(L.get("predicted_y_is_leaf"), y.is_leaf, "predicted_y_is_leaf",
-               hint="y was computed from x by an op: it has a grad_fn, so it is not a leaf.")
-        C.value(L.get("predicted_y_grad"), C.outcome(lambda: y.grad), "predicted_y_grad",
-                hint="backward fills .grad of leaves only, unless you ask a non-leaf to retain_grad().")
+        C.flag(L.get("predicted_y_is_leaf"), y.is_leaf, predicted("predicted_y_is_leaf", "y.is_leaf"),
+               hint=Hint(_("was y made by you directly, or computed by an op?")))
+        C.value(L.get("predicted_y_grad"), C.outcome(lambda: y.grad), predicted("predicted_y_grad", "y.grad"),
+                hint=Hint(_("which tensors does backward fill .grad for, by default?")))
         xs = [torch.tensor([0.0, 1.0, -1.0], requires_grad=True)]
     else:
-        xs = [random_x(R) for _ in range(5)]
+        xs = [random_x(R) for _i in range(5)]
     for x in xs:
         xe = leaf(x)
         ye = xe.exp()
         gy, gx = torch.autograd.grad((ye * ye).sum(), [ye, xe])
-        what = f"intermediate(x) for x of shape {tuple(x.shape)}"
+        what = _("intermediate(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("intermediate", x, inputs=True), what)
-        C.tensor(got[0], ye, what + ", the returned y", hint="return y = x.exp() itself.")
-        C.meta(got[0], "is_leaf", False, what + ", the returned y", hint="return y = x.exp(), not a detached copy.")
-        C.grad(got[0], gy, what + ", the returned y",
-               hint="y is not a leaf: call y.retain_grad() before backward, or its .grad stays None.")
-        C.grad(got[1], gx, what + ", the leaf x")
+        returned = part(what, _("the returned y"))
+        C.tensor(got[0], ye, returned, hint=Hint(_("return y = x.exp() itself.")))
+        C.meta(got[0], "is_leaf", False, returned, hint=Hint(_("return the y of the graph, not a detached copy.")))
+        C.grad(got[0], gy, returned, hint=Hint(_("y is not a leaf: what must you ask of it, and when, for backward to fill y.grad?"),
+                                               _("call y.retain_grad() before backward.")))
+        C.grad(got[1], gx, part(what, _("the leaf x")))
 
 
 # ----------------------------------------------------------------------------- ex8
@@ -220,18 +253,37 @@ def _backward_twice(x: torch.Tensor, retain: bool) -> torch.Tensor:
     return x.grad
 
 
+TWICE = {"predicted_twice_square": ("(x * x).sum()", lambda x: (x * x).sum()),
+         "predicted_twice_add": ("(x + 1).sum()", lambda x: (x + 1).sum()),
+         "predicted_twice_scale": ("(2 * x).sum()", lambda x: (2 * x).sum())}
+
+
+def _second_backward_raises(build) -> bool:
+    x = torch.ones(3, requires_grad=True)
+    s = build(x)
+    s.backward()
+    return C.outcome(s.backward).kind == "exception"
+
+
 @exercise("ch07.backward_twice")
 def backward_twice(L: Learner, R: Rand, hidden: bool) -> None:
-    xs = [torch.tensor([1.0, 2.0, 3.0], requires_grad=True)] if not hidden else [random_x(R) for _ in range(3)]
+    if not hidden:
+        for name, (expr, build) in TWICE.items():
+            C.flag(L.get(name), _second_backward_raises(build), predicted(name, f"s = {expr}; s.backward(); s.backward()"),
+                   hint=Hint(_("the first backward frees what the graph's nodes saved: which of these ops needs a saved tensor for its derivative?")))
+        xs = [torch.tensor([1.0, 2.0, 3.0], requires_grad=True)]
+    else:
+        xs = [random_x(R) for _i in range(3)]
     for x in xs:
         for retain in (True, False):
             xe = leaf(x)
             want = C.outcome(_backward_twice, xe, retain)
-            what = f"backward_twice(x, retain={retain}) for x of shape {tuple(x.shape)}"
+            what = _("backward_twice(x, retain={retain}) for {x}").format(retain=retain, x=of_shape("x", x))
             got = C.parts(L.call("backward_twice", x, retain, inputs=True), what)
             C.same_outcome(got[0], want, what,
-                           hint="x * x saves x for its backward; the first backward frees it unless retain_graph=True.")
-            C.grad(got[1], freeze(xe), what + ", the leaf x", hint="the two passes add up in x.grad.")
+                           hint=Hint(_("pass retain exactly as given; where torch raises, your function must raise the same error."),
+                                     _("x * x saves x for its backward; the first backward frees it unless retain_graph=True.")))
+            C.grad(got[1], freeze(xe), part(what, _("the leaf x")), hint=Hint(_("the two passes add up in x.grad.")))
 
 
 # ----------------------------------------------------------------------------- ex9
@@ -254,23 +306,75 @@ def _unguarded_step(w: torch.Tensor, lr: float) -> torch.Tensor:
 @exercise("ch07.no_grad")
 def no_grad(L: Learner, R: Rand, hidden: bool) -> None:
     cases = [(torch.tensor([1.0, -2.0, 3.0], requires_grad=True), 0.1)] if not hidden else \
-        [(random_x(R), R.int(1, 9) / 20) for _ in range(4)]
+        [(random_x(R), R.int(1, 9) / 20) for _i in range(4)]
     for w, lr in cases:
-        what = f"sgd_step(w, {lr}) for w of shape {tuple(w.shape)}"
+        what = _("sgd_step(w, {lr}) for w of shape {shape}").format(lr=lr, shape=tuple(w.shape))
         we = _sgd_step(leaf(w), lr)
         got = C.parts(L.call("sgd_step", w, lr, inputs=True), what)
-        C.tensor(got[0], we, what, hint="w.grad of (w * w).sum() is 2w; the step is w - lr * w.grad.")
+        C.tensor(got[0], we, what, hint=Hint(_("w.grad of (w * w).sum() is 2w; the step is w - lr * w.grad.")))
         C.same_object(got[0], got[1], True, what,
-                      hint="update w in place (w -= ...) inside torch.no_grad(), so it stays the same leaf.")
+                      hint=Hint(_("the step must change the leaf w itself, not make a new tensor: how, when in-place changes of a leaf refuse?"),
+                                _("update w in place (w -= ...) inside torch.no_grad(), so it stays the same leaf.")))
         C.meta(got[0], "is_leaf", True, what)
         C.meta(got[0], "requires_grad", True, what)
-        C.grad(got[1], we.grad, what, hint="zero w.grad after the step, ready for the next one.")
+        C.grad(got[1], we.grad, what, hint=Hint(_("what should w.grad hold when the step is done, ready for the next one?")))
         C.error(L.call("unguarded_step", w, lr), C.outcome(_unguarded_step, leaf(w), lr), f"unguarded_step(w, {lr})",
-                hint="without torch.no_grad(), torch refuses an in-place change of a leaf that requires grad.")
+                hint=Hint(_("without torch.no_grad(), torch refuses an in-place change of a leaf that requires grad: let it.")))
         x = R.randn(*w.shape)
         want = C.outcome(lambda: (w * x).detach().numpy())
-        what = f"forward_numpy(w, x) for w of shape {tuple(w.shape)}"
+        what = _("forward_numpy(w, x) for w of shape {shape}").format(shape=tuple(w.shape))
         got = C.parts(L.call("forward_numpy", w, x, inputs=True), what)
-        C.value(got[0], want, f"forward_numpy(w, x) for w of shape {tuple(w.shape)}",
-                hint="compute w * x inside `with torch.no_grad():`; the result then does not require grad and .numpy() works.")
-        C.grad(got[1], None, f"forward_numpy(w, x), the leaf w", hint="no backward here: w.grad stays None.")
+        C.value(got[0], want, what, hint=Hint(_(".numpy() refuses a result that requires grad: where can you compute w * x so that it does not?"),
+                                             _("compute w * x inside `with torch.no_grad():`; the result then does not require grad and .numpy() works.")))
+        C.grad(got[1], None, part(what, _("the leaf w")), hint=Hint(_("no backward here: w.grad stays None.")))
+
+
+# ----------------------------------------------------------------------------- ex10
+
+
+@step
+def scale_module(ns: dict, n: int, x: torch.Tensor) -> object:
+    """Build the learner's ``Scale(n)``, run it on ``x``, backward: (parameter names, weight, output)."""
+    if "Scale" not in ns:
+        return _Missing("Scale")
+    m = ns["Scale"](n)
+    out = m(x)
+    out.sum().backward()
+    return (sorted(name for name, _p in m.named_parameters()), m.weight, out)
+
+
+def _torch_scale(n: int, x: torch.Tensor) -> tuple:
+    weight = torch.nn.Parameter(torch.ones(n))
+    out = x * weight
+    out.sum().backward()
+    return (["weight"], weight, out)
+
+
+@exercise("ch07.parameter")
+def parameter(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        C.flag(L.get("predicted_parameter_requires_grad"), torch.nn.Parameter(torch.zeros(3)).requires_grad,
+               predicted("predicted_parameter_requires_grad", "torch.nn.Parameter(torch.zeros(3)).requires_grad"),
+               hint=Hint(_("the second note calls a Parameter 'the same as requires_grad=True'.")))
+        two = torch.nn.Module()
+        two.a = torch.nn.Parameter(torch.zeros(3))
+        two.b = torch.zeros(3, requires_grad=True)
+        C.value(L.get("predicted_registered"), [name for name, _p in two.named_parameters()],
+                predicted("predicted_registered", "[name for name, p in two.named_parameters()]"),
+                hint=Hint(_("a module lists what it registered as parameters: which of a and b would it register?")))
+        cases = [(3, torch.tensor([[1.0, 2.0, 3.0]]))]
+    else:
+        cases = []
+        for _i in range(3):
+            n = R.int(1, 5)
+            cases.append((n, R.randn(R.int(1, 3), n)))
+    for n, x in cases:
+        what = _("Scale({n}) on x of shape {shape}").format(n=n, shape=tuple(x.shape))
+        names, weight, out = C.parts(L.run(scale_module, n, x), what)
+        t_names, t_weight, t_out = _torch_scale(n, x)
+        C.value(names, t_names, _("{what}: the names in named_parameters()").format(what=what),
+                hint=Hint(_("a module registers a tensor as its parameter only if it is of one special type: which?"),
+                          _("self.weight = torch.nn.Parameter(torch.ones(n)).")))
+        C.tensor(out, t_out, _("{what}: its output").format(what=what), hint=Hint(_("forward returns x * self.weight.")))
+        C.grad(weight, t_weight.grad, _("{what}: weight").format(what=what),
+               hint=Hint(_("weight must be a leaf that requires grad: backward fills its .grad.")))

@@ -5,19 +5,34 @@ and torch's side is computed here with ``torch.autograd`` on separate leaves wit
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from .. import checks as C
 from ..exercise import Learner, Rand, exercise
+from ..failure import Hint
 from ..grads import autograd, leaf, random_leaf as random_x
+from ..i18n import _
+from ..labels import of_shape, part, predicted
+from ..layouts import shares
 
-
-def _same_storage(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
+    "ch08.predict_detach": ["detaches x instead of y", "no detach at all: 3x²"],
+    "ch08.still_in_graph": ["detaches y itself, so y.sum().backward() fails", "no zero_() between the passes"],
+    "ch08.predict_sharing": ["'detach copies': a copy where a view was asked for",
+                             "detach where a tracked copy was asked for",
+                             "clone without torch.no_grad() for the untracked copy"],
+    "ch08.detach_numpy": ["torch.median in the graph: the gradient flows into the median",
+                          "t.numpy() on a tensor that requires grad", "np.array(...) copies",
+                          "the loss computed in numpy: no gradient reaches x"],
+    "ch08.stop_gradient": ["no detach on the target", "detaches the prediction instead of the target"],
+    "ch08.safe_edit": ["edits through detach() in place: y changes, and backward refuses",
+                       "edits y's memory after backward: x.grad right, y wrong"],
+}
 
 
 def _seed_x(R: Rand, hidden: bool) -> list[torch.Tensor]:
-    return [torch.arange(4.0, requires_grad=True)] if not hidden else [random_x(R) for _ in range(4)]
+    return [torch.arange(4.0, requires_grad=True)] if not hidden else [random_x(R) for _i in range(4)]
 
 
 # ----------------------------------------------------------------------------- ex1
@@ -30,17 +45,17 @@ def predict_detach(L: Learner, R: Rand, hidden: bool) -> None:
         y = x * x
         u = y.detach()
         (u * x).sum().backward()
-        C.tensor(L.get("predicted_x_grad"), x.grad, "predicted_x_grad",
-                 hint="u is a constant: ∂(Σ uᵢxᵢ)/∂xᵢ = uᵢ, the values of x * x.")
-        C.flag(L.get("predicted_u_requires_grad"), u.requires_grad, "predicted_u_requires_grad",
-               hint="detach() returns a tensor outside the graph.")
+        C.tensor(L.get("predicted_x_grad"), x.grad, predicted("predicted_x_grad", "x.grad"),
+                 hint=Hint(_("for autograd u is a constant, like a number you typed: differentiate z = u * x with u fixed.")))
+        C.flag(L.get("predicted_u_requires_grad"), u.requires_grad, predicted("predicted_u_requires_grad", "u.requires_grad"),
+               hint=Hint(_("is u part of the graph?")))
     for x in _seed_x(R, hidden):
         want = autograd(lambda t: ((t * t).detach() * t).sum(), x)[0]
-        what = f"constant_product_grad(x) for x of shape {tuple(x.shape)}"
+        what = _("constant_product_grad(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("constant_product_grad", x, inputs=True), what)
-        C.tensor(got[0], want, what,
-                 hint="detach y = x * x (not x): u = y.detach(); z = u * x; z.sum().backward(); return x.grad.")
-        C.grad(got[1], want, what + ", the leaf x")
+        C.tensor(got[0], want, what, hint=Hint(_("which factor is the constant: y = x * x, or x? Only the other one carries a gradient."),
+                                              _("u = y.detach(); z = u * x; z.sum().backward(); return x.grad.")))
+        C.grad(got[1], want, part(what, _("the leaf x")))
 
 
 # ----------------------------------------------------------------------------- ex2
@@ -61,12 +76,12 @@ def still_in_graph(L: Learner, R: Rand, hidden: bool) -> None:
     for x in _seed_x(R, hidden):
         xe = leaf(x)
         want = _both_grads(xe)
-        what = f"both_grads(x) for x of shape {tuple(x.shape)}"
+        what = _("both_grads(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("both_grads", x, inputs=True), what)
-        C.value(got[0], want, what,
-                hint="u = y.detach() leaves y itself in the graph: y.sum().backward() still gives 2 * x. "
-                     "Zero x.grad in between.")
-        C.grad(got[1], xe.grad, what + ", the leaf x after both passes")
+        C.items(got[0], want, ["grad_z", "grad_y"], what,
+                hint=Hint(_("detach makes a new tensor u: is y itself still in the graph? And what is in x.grad before the second pass?"),
+                          _("u = y.detach() leaves y in the graph: y.sum().backward() still gives 2 * x. Zero x.grad in between.")))
+        C.grad(got[1], xe.grad, part(what, _("the leaf x after both passes")))
 
 
 # ----------------------------------------------------------------------------- ex3
@@ -77,9 +92,10 @@ _COPIES = {
     "untracked_copy": lambda t: _no_grad_clone(t),
 }
 _HINTS = {
-    "constant_view": "t.detach() is a view: the same storage, outside the graph.",
-    "tracked_copy": "t.clone() copies the values and stays in the graph (it has a grad_fn).",
-    "untracked_copy": "under torch.no_grad() a clone is a new tensor that does not require grad.",
+    "constant_view": Hint(_("same storage, outside the graph: which method copies nothing and records nothing?")),
+    "tracked_copy": Hint(_("new storage, in the graph: which op copies, and is recorded like any other op?")),
+    "untracked_copy": Hint(_("new storage, outside the graph: where is an op not recorded?"),
+                           _("under torch.no_grad() a clone is a new tensor that does not require grad.")),
 }
 
 
@@ -88,35 +104,49 @@ def _no_grad_clone(t: torch.Tensor) -> torch.Tensor:
         return t.clone()
 
 
+def _sharing_facts() -> dict[str, tuple[str, bool]]:
+    x = torch.arange(4.0, requires_grad=True)
+    y = x * x
+    u = y.detach()
+    u[0] = 100.0
+    y_changed, u_leaf = bool(y[0] == 100.0), u.is_leaf
+    y = x * x
+    c = y.clone()
+    c[1] = 100.0
+    with torch.no_grad():
+        n = y * 1
+    return {"predicted_y_changed": ("y[0] == 100 after u[0] = 100.0", y_changed),
+            "predicted_u_is_leaf": ("u.is_leaf", u_leaf),
+            "predicted_clone_changed": ("y[1] == 100 after c[1] = 100.0", bool(y[1] == 100.0)),
+            "predicted_clone_requires_grad": ("c.requires_grad", c.requires_grad),
+            "predicted_no_grad_requires_grad": ("n.requires_grad", n.requires_grad)}
+
+
 @exercise("ch08.predict_sharing")
 def predict_sharing(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
-        x = torch.arange(4.0, requires_grad=True)
-        y = x * x
-        u = y.detach()
-        u[0] = 100.0
-        C.flag(L.get("predicted_y_changed"), y[0].item() == 100.0, "predicted_y_changed",
-               hint="detach() shares y's storage: a write through u is a write into y.")
-        C.flag(L.get("predicted_clone_requires_grad"), y.clone().requires_grad, "predicted_clone_requires_grad",
-               hint="clone() is an op like any other: autograd records it.")
-        with torch.no_grad():
-            n = y * 1
-        C.flag(L.get("predicted_no_grad_requires_grad"), n.requires_grad, "predicted_no_grad_requires_grad",
-               hint="inside torch.no_grad() nothing is recorded.")
-    ts = [torch.tensor([1.0, 2.0, 3.0], requires_grad=True)] if not hidden else [random_x(R) for _ in range(3)]
+        for name, (expr, want) in _sharing_facts().items():
+            C.flag(L.get(name), want, predicted(name, expr),
+                   hint=Hint(_("two questions for each: does it copy the numbers (chapter 05), and does autograd record it (chapter 07)?")))
+    ts = [torch.tensor([1.0, 2.0, 3.0], requires_grad=True)] if not hidden else [random_x(R) for _i in range(3)]
     for t in ts:
         for name, make in _COPIES.items():
             te = leaf(t)
             ref = make(te)
-            what = f"{name}(t) for t of shape {tuple(t.shape)}"
+            what = _("{name}(t) for t of shape {shape}").format(name=name, shape=tuple(t.shape))
             got = C.parts(L.call(name, t, inputs=True), what)
             C.tensor(got[0], ref, what, hint=_HINTS[name])
-            C.shares_memory(got[0], got[1], _same_storage(ref, te), what, hint=_HINTS[name])
+            C.shares_memory(got[0], got[1], shares(ref, te), what, hint=_HINTS[name])
             C.meta(got[0], "requires_grad", ref.requires_grad, what, hint=_HINTS[name])
             C.meta(got[0], "is_leaf", ref.is_leaf, what, hint=_HINTS[name])
 
 
 # ----------------------------------------------------------------------------- ex4
+
+
+def _median_spread(x: torch.Tensor) -> torch.Tensor:
+    m = float(np.median(x.detach().numpy()))
+    return ((x - m) ** 2).sum()
 
 
 @exercise("ch08.detach_numpy")
@@ -125,15 +155,23 @@ def detach_numpy(L: Learner, R: Rand, hidden: bool) -> None:
         [(R.randn(*R.shape(1, 3, 4)), i % 2 == 0) for i in range(6)]  # both kinds, every time
     for t, requires in cases:
         t = t.requires_grad_(requires)
-        what = f"to_numpy(t) for t of shape {tuple(t.shape)}, requires_grad={requires}"
+        what = _("to_numpy(t) for t of shape {shape}, requires_grad={requires}").format(shape=tuple(t.shape), requires=requires)
         got = C.parts(L.call("to_numpy", t, inputs=True), what)
         C.value(got[0], t.detach().numpy(), what,
-                hint="t.numpy() refuses a tensor that requires grad; t.detach().numpy() works for every tensor.")
-        C.shares_memory(got[0], got[1], True, what,
-                        hint="np.array(...) copies; .detach().numpy() shares t's memory.")
-        C.same_outcome(L.call("strict_numpy", t), C.outcome(lambda: leaf(t).requires_grad_(requires).numpy()),
-                       f"strict_numpy(t) for t of shape {tuple(t.shape)}, requires_grad={requires}",
-                       hint="return t.numpy() and nothing else: torch decides when it raises.")
+                hint=Hint(_("t.numpy() refuses a tensor that requires grad: what gives a tensor outside the graph, with no copy?"),
+                          _("t.detach().numpy() works for every tensor, and shares t's memory.")))
+        C.shares_memory(got[0], got[1], True, what, hint=Hint(_("np.array(...) copies: is there a way with no copy at any step?")))
+    # even and odd lengths every time: numpy's median of an even length is no element of x
+    xs = [torch.tensor([0.5, -1.0, 2.0, 4.5]), torch.tensor([3.0, 0.5, 2.0])] if not hidden else \
+        [R.randn(2 * R.int(1, 3)), R.randn(2 * R.int(1, 3) + 1), R.randn(R.int(2, 7))]
+    for x in xs:
+        want = autograd(_median_spread, x)[0]
+        what = _("median_spread_grad(x) for x = {x}").format(x=[round(v, 4) for v in x.tolist()])
+        got = C.parts(L.call("median_spread_grad", leaf(x), inputs=True), what)
+        spread = Hint(_("numpy may only compute m, and m must be a constant for autograd; the loss itself must be built from x in torch."),
+                      _("m = float(np.median(x.detach().numpy())); ((x - m) ** 2).sum().backward(); return x.grad."))
+        C.tensor(got[0], want, what, hint=spread)
+        C.grad(got[1], want, part(what, _("the leaf x")), hint=spread)
 
 
 # ----------------------------------------------------------------------------- ex5
@@ -151,16 +189,16 @@ def stop_gradient(L: Learner, R: Rand, hidden: bool) -> None:
         cases = [(torch.ones(4, requires_grad=True), torch.tensor([0.1, -0.5, 1.0, 2.0]))]
     else:
         cases = []
-        for _ in range(5):
+        for _i in range(5):
             shape = R.shape(1, 2, 5)
             cases.append((R.randn(*shape, requires_grad=True), R.randn(*shape)))
     for w, x in cases:
         want = autograd(lambda t: semi_gradient_loss(t, x), w)[0]
-        what = f"self_target_grad(w, x) for w of shape {tuple(w.shape)}"
+        what = _("self_target_grad(w, x) for w of shape {shape}").format(shape=tuple(w.shape))
         got = C.parts(L.call("self_target_grad", w, x, inputs=True), what)
-        C.tensor(got[0], want, what,
-                 hint="the target must be a constant: torch.tanh(3 * pred).detach(); detach the target, not pred.")
-        C.grad(got[1], want, what + ", the leaf w")
+        C.tensor(got[0], want, what, hint=Hint(_("which of pred and target must the gradient not flow through?"),
+                                              _("the target must be a constant: torch.tanh(3 * pred).detach(); detach the target, not pred.")))
+        C.grad(got[1], want, part(what, _("the leaf w")))
 
 
 # ----------------------------------------------------------------------------- ex6
@@ -177,19 +215,20 @@ def _edit_then_backward(x: torch.Tensor) -> None:
 def safe_edit(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
         broke = C.outcome(_edit_then_backward, torch.arange(4.0, requires_grad=True)).kind == "exception"
-        C.flag(L.get("predicted_backward_fails"), broke, "predicted_backward_fails",
-               hint="exp saves its result y for backward; an in-place write through y.detach() changes that saved y.")
+        C.flag(L.get("predicted_backward_fails"), broke, predicted("predicted_backward_fails", "y.sum().backward()"),
+               hint=Hint(_("exp saves its result y for backward; what does a write through y.detach() do to that saved y?")))
         xs = [torch.tensor([0.0, 0.5, 1.0, 2.0], requires_grad=True)]
-    else:
-        xs = [random_x(R) for _ in range(4)]
+    else:  # always some entries above 2 (edited) and some below
+        xs = [torch.cat([R.rand(2) - 1.0, R.rand(2) + 1.0, R.randn(R.int(0, 3))]).requires_grad_(True) for _i in range(4)]
     for x in xs:
         xe = leaf(x)
         ye = xe.exp()
         capped = ye.detach().clamp(max=2.0)
         ye.sum().backward()
-        what = f"capped_exp(x) for x of shape {tuple(x.shape)}"
+        what = _("capped_exp(x) for {x}").format(x=of_shape("x", x))
         got = C.parts(L.call("capped_exp", x, inputs=True), what)
-        C.value(got[0], (ye, capped), what,
-                hint="edit a copy: y.detach().clone() (or an out-of-place clamp); an in-place edit through "
-                     "y.detach() changes y too.")
-        C.grad(got[1], xe.grad, what + ", the leaf x", hint="call y.sum().backward(): x.grad is exp(x).")
+        C.items(got[0], (ye, capped), ["y", "capped"], what,
+                hint=Hint(_("y.detach() shares y's memory: where did your edit land?"),
+                          _("edit a copy: y.detach().clone() (or an out-of-place clamp); an in-place edit through "
+                            "y.detach() changes y too.")))
+        C.grad(got[1], xe.grad, part(what, _("the leaf x")), hint=Hint(_("call y.sum().backward(): x.grad is exp(x).")))

@@ -8,20 +8,39 @@ The stages, one module each:
   them one by one as they come back, under a lock per student and assignment;
 * :mod:`.report`   one row per student and assignment in ``<course>/grades.csv``, written as each is saved.
 
-A killed batch rerun finishes the rest, and two runs never corrupt each other.
+A killed batch rerun finishes the rest, and two runs never corrupt each other: each has its own
+workers' folder, a submission is graded under its lock, and ``grades.csv`` is rewritten under the
+course's lock. The exit status is in :data:`EXIT_CODES` (and ``autograder grade --help``).
 """
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 
+EXIT_CODES = """exit status:
+  0  every submission asked for is graded or flagged (a flagged one waits for a human in Formgrader)
+  1  at least one submission ended in error (its row in grades.csv says why)
+  2  usage error: unknown assignment or student, bad options, no course folder; nothing was graded"""
+
+
+class UsageError(Exception):
+    """The command asks for something that is not there; nothing is graded (exit status 2)."""
+
+
 def grade(course: Path, assignments: list[str], students: list[str] | None, jobs: int, force: bool) -> int:
+    """Grade, write grades.csv, and return the exit status (see :data:`EXIT_CODES`)."""
     from ..worker import Pool
-    os.environ.setdefault("AUTOGRADER_WORKDIR", str(course / ".autograder" / "workers"))
-    early = Pool(jobs, Path(os.environ["AUTOGRADER_WORKDIR"]))  # the workers import torch while we import nbgrader
+    # one folder per run: two overlapping runs must never share (and wipe) each other's working copies
+    workers = Path(os.environ.get("AUTOGRADER_WORKDIR") or course / ".autograder" / "workers")
+    for stale in workers.glob("run-*"):  # left by runs that were killed (their pid is gone)
+        if not Path(f"/proc/{stale.name[4:]}").exists():
+            shutil.rmtree(stale, ignore_errors=True)
+    workdir = workers / f"run-{os.getpid()}"
+    early = Pool(jobs, workdir)  # the workers import torch while we import nbgrader
     try:
         return _grade(course, assignments, students, jobs, force, early)
     finally:
@@ -29,24 +48,18 @@ def grade(course: Path, assignments: list[str], students: list[str] | None, jobs
 
 
 def _grade(course: Path, assignments: list[str], students: list[str] | None, jobs: int, force: bool, early) -> int:
-    import warnings
     from tqdm import tqdm
 
     from .. import prefetch as F
     from ..speedups import fast_gradebook_commits, shared_gradebook_engines
     from .one import Converter
-    from .plan import UnknownAssignment, make_plan
-    from .report import row_for, write_csv
+    from .plan import make_plan
+    from .report import write_csv
 
-    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter from nbgrader's api
     t0 = time.monotonic()
     fast_gradebook_commits()
     shared_gradebook_engines()
-    try:
-        plan = make_plan(course, assignments, students, force)
-    except UnknownAssignment as exc:
-        print(f"autograder: unknown assignment {exc} (run nbgrader generate_assignment first)", file=sys.stderr)
-        return 2
+    plan = make_plan(course, assignments, students, force)
     if not plan.work:
         print("autograder: no submissions found", file=sys.stderr)
         return 0
@@ -54,15 +67,15 @@ def _grade(course: Path, assignments: list[str], students: list[str] | None, job
     conv = Converter(course, plan)
     if plan.todo:
         conv.start_all(F.pool(jobs))
-    rows = {(s, a): row_for(course, a, s, plan.notebooks[a]) for a, s in plan.work if (a, s) not in plan.todo}
+    # grades.csv is rewritten under the course's lock from the result files as they are then: a row this
+    # run saw is never written over a newer one that an overlapping run wrote meanwhile
+    status = {(s, a): r["status"] for (s, a), r in write_csv(course, [k for k in plan.work if k not in plan.todo],
+                                                             plan.notebooks).items()}
     for a, s in tqdm(plan.todo, desc="grading", unit="nb", file=sys.stderr, disable=None):
-        conv.grade_one(a, s, force)
-        rows[(s, a)] = row_for(course, a, s, plan.notebooks[a])
-        write_csv(course, rows)
-    write_csv(course, rows)
+        status[(s, a)] = conv.grade_one(a, s, force)["status"]
+        write_csv(course, [(a, s)], plan.notebooks)
     n = sum(len(plan.notebooks[a]) for a, _ in plan.todo)
     if n:
         print(f"autograder: graded {n} notebooks in {time.monotonic() - t0:.1f} s with {jobs} workers; "
               f"grades in {course / 'grades.csv'}", file=sys.stderr)
-    missing = [k for k in ((s, a) for a, s in plan.work) if k not in rows]
-    return 0 if not missing else 1
+    return 1 if "error" in status.values() else 0

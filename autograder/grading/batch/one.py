@@ -1,31 +1,17 @@
 """Grade one submission: nbgrader's Autograde converter, under the submission's lock, saved as soon as done."""
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Iterator
 
 from .. import results
-from ..course import course_secret
+from ..course import course_secret, locked
 from ..flags import flag
 from ..results import result_path
 from .plan import Plan, done
-
-
-@contextlib.contextmanager
-def student_lock(course: Path, assignment: str, student: str) -> Iterator[None]:
-    path = course / ".locks" / assignment / f"{student}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+from .report import row_for
 
 
 class Converter:
@@ -56,11 +42,12 @@ class Converter:
             for nb in self.plan.notebooks[a]:
                 prefetch(coursedir, self.cfg, a, s, nb, secret, limits, workers)
 
-    def grade_one(self, a: str, s: str, force: bool) -> None:
+    def grade_one(self, a: str, s: str, force: bool) -> dict:
+        """Grade one submission under its lock; its grades.csv row as this run left it."""
         notebooks = self.plan.notebooks[a]
-        with student_lock(self.course, a, s):
+        with locked(self.course, a, s):
             if not force and done(self.course, a, s, notebooks):
-                return  # another run graded it while this one waited for the lock
+                return row_for(self.course, a, s, notebooks)  # another run graded it while this one waited
             for nb in notebooks:
                 result_path(self.course, a, s, nb).unlink(missing_ok=True)
             t_nb = time.monotonic()
@@ -74,6 +61,7 @@ class Converter:
                     traceback.print_exc()
                 self._record_failure(a, s, exc)
             self._add_timing(a, s, time.monotonic() - t_nb)
+            return row_for(self.course, a, s, notebooks)
 
     def _add_timing(self, a: str, s: str, seconds: float) -> None:
         """This process's share of a submission's time (sanitize, judge, save), beside the sandbox's."""

@@ -6,10 +6,9 @@ import glob
 from pathlib import Path
 
 from ..results import result_path
+from . import UsageError
 
 
-class UnknownAssignment(KeyError):
-    """An assignment the gradebook does not know (nbgrader generate_assignment was never run for it)."""
 
 
 @dataclasses.dataclass
@@ -43,10 +42,13 @@ def make_plan(course: Path, assignments: list[str], students: list[str] | None, 
     work = []
     for a in assignments or sorted(known):
         if a not in known:
-            raise UnknownAssignment(repr(a))
+            raise UsageError(f"unknown assignment {a!r} (run nbgrader generate_assignment first)")
         for folder in sorted(glob.glob(coursedir.format_path(coursedir.submitted_directory, "*", a))):
             sid = Path(folder).parent.name
             if students is None or sid in students:
                 work.append((a, sid))
+    absent = sorted(set(students or []) - {s for _, s in work})
+    if absent:
+        raise UsageError(f"no submission from {', '.join(map(repr, absent))} (run nbgrader collect first?)")
     todo = [(a, s) for a, s in work if force or not done(course, a, s, known[a])]
     return Plan(cfg, known, maxima, work, todo)

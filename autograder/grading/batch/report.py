@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .. import results
+from ..course import locked
 from ..flags import flag, status
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "flags"]
@@ -30,17 +33,25 @@ def row_for(course: Path, assignment: str, student: str, notebooks: list[str]) -
             "status": status(flags, failed), "flags": ";".join(sorted(set(flags)))}
 
 
-def write_csv(course: Path, rows: dict[tuple[str, str], dict]) -> None:
+def write_csv(course: Path, keys: Iterable[tuple[str, str]], notebooks: dict[str, list[str]]) -> dict[tuple[str, str], dict]:
+    """Put the rows of ``keys`` (assignment, student), made now from their result files, into grades.csv.
+
+    Under the course-wide lock, through a temp file of its own: rows of other students and
+    assignments stay as the last writer left them. Returns the rows written, by (student, assignment)."""
     path = course / "grades.csv"
-    old = {}
-    if path.exists():  # keep rows of assignments/students this run did not touch
-        with open(path, newline="") as f:
-            old = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
-    old.update(rows)
-    tmp = path.with_suffix(".csv.tmp")
-    with open(tmp, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
-        w.writeheader()
-        for key in sorted(old):
-            w.writerow(old[key])
-    os.replace(tmp, path)
+    with locked(course, "grades.csv"):
+        old = {}
+        if path.exists():
+            with open(path, newline="") as f:
+                old = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
+        new = {(s, a): row_for(course, a, s, notebooks[a]) for a, s in keys}
+        old.update(new)
+        fd, tmp = tempfile.mkstemp(dir=course, prefix=".grades.csv.", suffix=".tmp")
+        os.fchmod(fd, 0o644)
+        with os.fdopen(fd, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=COLUMNS)
+            w.writeheader()
+            for key in sorted(old):
+                w.writerow(old[key])
+        os.replace(tmp, path)
+    return new
