@@ -75,7 +75,6 @@ def cell_index(grade_id: str) -> int:
 def test_make_lab_opens_the_chinese_course_with_a_chinese_ui(lab, page):
     from playwright.sync_api import expect
     page.goto(lab.url(""))  # the page `make lab` opens
-    shot(page, "01-lab-in-chinese")
     expect(page).to_have_url(re.compile(rf"/lab/tree/notebooks/{LANG}\b"))
     listing = page.locator(".jp-DirListing-content")
     expect(listing.get_by_text(CH, exact=True)).to_be_visible()
@@ -83,6 +82,7 @@ def test_make_lab_opens_the_chinese_course_with_a_chinese_ui(lab, page):
     for label in ("文件", "编辑", "运行", "内核", "设置", "帮助"):
         expect(bar.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{label}$"))).to_be_visible()
     expect(page.locator(".jp-BreadCrumbs")).to_contain_text(LANG)
+    shot(page, "01-lab-in-chinese")  # once the UI has drawn (earlier it is a blank page)
 
     listing.get_by_text(CH, exact=True).dblclick()
     listing.get_by_text(f"{CH}.ipynb", exact=True).dblclick()
