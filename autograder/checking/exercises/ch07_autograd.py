@@ -226,6 +226,8 @@ def retain_grad(L: Learner, R: Rand, hidden: bool) -> None:
                hint=Hint(_("was y made by you directly, or computed by an op?")))
         C.value(L.get("predicted_y_grad"), C.outcome(lambda: y.grad), predicted("predicted_y_grad", "y.grad"),
                 hint=Hint(_("which tensors does backward fill .grad for, by default?")))
+        C.flag(L.get("predicted_w_is_leaf"), (torch.ones(3) * 2).is_leaf, predicted("predicted_w_is_leaf", "(torch.ones(3) * 2).is_leaf"),
+               hint=Hint(_("would autograd have anything to record for an op on a tensor that does not require grad?")))
         xs = [torch.tensor([0.0, 1.0, -1.0], requires_grad=True)]
     else:
         xs = [random_x(R) for _i in range(5)]
