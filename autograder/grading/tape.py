@@ -86,3 +86,18 @@ def record(exercise: str, hidden: bool, seed: int, tape: list) -> None:
     line = dumps({"exercise": exercise, "hidden": hidden, "seed": seed, "tape": [[s, a] for s, a in tape]})
     with open(path, "a", encoding="utf-8") as f:
         f.write(line + "\n")
+
+
+def read(path: str) -> list[dict]:
+    """Every record in a tape file, oldest first. Raises TapeError on anything malformed."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read(MAX_TAPE_BYTES + 1)
+    out = []
+    for line in text.splitlines():
+        if line.strip():
+            rec = loads(line)
+            if not isinstance(rec, dict) or not isinstance(rec.get("tape"), list):
+                raise TapeError("malformed record")
+            rec["tape"] = [tuple(x) for x in rec["tape"]]
+            out.append(rec)
+    return out
