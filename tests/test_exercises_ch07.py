@@ -38,6 +38,8 @@ PREDICTION_MISSES = {
         "predicted_variable_requires_grad = True", "predicted_variable_requires_grad = False")),
     "a repeated leaf counted once": ("ex5_predict_dot", SOL["ex5_predict_dot"].replace(
         "predicted_xx_grad = torch.tensor([0.0, 2.0, 4.0, 6.0])", "predicted_xx_grad = torch.tensor([0.0, 1.0, 2.0, 3.0])")),
+    "'computed means non-leaf'": ("ex7_retain_grad", SOL["ex7_retain_grad"].replace(
+        "predicted_w_is_leaf = True", "predicted_w_is_leaf = False")),
     "'every second backward fails'": ("ex8_backward_twice", SOL["ex8_backward_twice"].replace(
         "predicted_twice_add = False", "predicted_twice_add = True")),
     "'requires_grad=True registers too'": ("ex10_parameter", SOL["ex10_parameter"].replace(

@@ -65,10 +65,11 @@ def two_grads(x):
     g2 = x.grad.clone()
     return g1, g2
 """,
-    # .grad read from a non-leaf without retain_grad()
+    # "computed means non-leaf", and .grad read from a non-leaf without retain_grad()
     "ex7_retain_grad": """
 predicted_y_is_leaf = False
 predicted_y_grad = None
+predicted_w_is_leaf = False
 
 
 def intermediate(x):
@@ -192,6 +193,7 @@ def two_grads(x):
         'returns a detached y': """
 predicted_y_is_leaf = False
 predicted_y_grad = None
+predicted_w_is_leaf = True
 
 
 def intermediate(x):
