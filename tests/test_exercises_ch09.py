@@ -17,7 +17,7 @@ from autograder.checking.steps import STEPS, as_a_whole
 from autograder.grading.reference import engine
 from autograder.tools.submissions import answer_ids, read, solution_answers
 from conftest import solution_path
-from exercise_harness import exercise_name, failures, namespace, passes, wrong_answers
+from exercise_harness import exercise_name, failures, namespace, near_miss_tests, passes, wrong_answers
 
 CH = "09_mini_autograd"
 WRONG = wrong_answers(CH)
@@ -228,3 +228,29 @@ def test_hint_texts_survive_the_copies_grading_makes():
     text = _("fix step `{step}` first")
     for twin in (copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
         assert twin == text and twin.msgid == text.msgid
+
+
+# ---- near misses of the steps the wrong engines above do not edit ----
+SOL = solution_answers(read(solution_path(CH)))
+NEAR_MISSES = {
+    "results record their inputs whether or not one requires grad": ("ex2_tensor", SOL["ex2_tensor"].replace(
+        "record = GradMode.enabled and any(c.requires_grad for c in _children)", "record = GradMode.enabled and bool(_children)")),
+    "grad mode ignored": ("ex2_tensor", SOL["ex2_tensor"].replace(
+        "record = GradMode.enabled and any(", "record = any(")),
+    "a's size over the result's size (upside down)": ("ex3_predict_broadcast", SOL["ex3_predict_broadcast"].replace(
+        "out_size / np.prod(a_shape)", "np.prod(a_shape) / out_size")),
+    "only the last pass counted": ("ex7_predict_twice", SOL["ex7_predict_twice"].replace("4.0 * x0 * k", "4.0 * x0")),
+    "the power rule without out.grad (no chain rule)": ("ex9_arith", SOL["ex9_arith"].replace(
+        "k * self.data ** (k - 1) * out.grad", "k * self.data ** (k - 1)")),
+    "division upside down": ("ex9_arith", SOL["ex9_arith"].replace(
+        "return self * (other if isinstance(other, Tensor) else Tensor(other)) ** -1",
+        "return (other if isinstance(other, Tensor) else Tensor(other)) * self ** -1")),
+}
+ALSO_RIGHT = {
+    "is_leaf from _prev, written as a length": ("ex2_tensor", SOL["ex2_tensor"].replace(
+        "self.is_leaf = not self._prev", "self.is_leaf = len(self._prev) == 0")),
+    "the number of uses as the broadcast shape's size over a's": ("ex3_predict_broadcast", SOL["ex3_predict_broadcast"].replace(
+        "return np.full(a_shape, out_size / np.prod(a_shape))",
+        "return np.zeros(a_shape) + np.ones(np.broadcast_shapes(a_shape, b_shape)).sum() / np.ones(a_shape).sum()")),
+}
+test_near_misses_fail_everywhere, test_other_right_answers_pass = near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)

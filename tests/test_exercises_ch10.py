@@ -11,7 +11,7 @@ import torch
 from autograder.checking.exercise import Learner, run_exercise
 from autograder.tools.submissions import read, solution_answers
 from conftest import solution_path
-from exercise_harness import exercise_name, failures, namespace
+from exercise_harness import exercise_name, failures, namespace, near_miss_tests
 
 CH = "10_train_with_your_autograd"
 
@@ -180,3 +180,34 @@ def test_the_learning_rate_sentence_is_true():
     assert gaps[0.3].max() < 1e-14
     first = int(np.argmax(gaps[0.5] > 1e-9))
     assert 120 <= first <= 160 and gaps[0.5][:120].max() < 1e-12 and gaps[0.5][-1] > 1e-3, (first, gaps[0.5][-1])
+
+
+SOL = solution_answers(read(solution_path(CH)))
+NEAR_MISSES = {
+    "the rows shifted by their min": ("ex1_cross_entropy", SOL["ex1_cross_entropy"].replace(
+        "logits.data.max(axis=1, keepdims=True)", "logits.data.min(axis=1, keepdims=True)")),
+    "the label's logit picked before the shift": ("ex1_cross_entropy", SOL["ex1_cross_entropy"].replace(
+        "picked = (z * np.eye", "picked = (logits * np.eye")),
+    "gradients zeroed, not set to None": ("ex2_predict_zero_grad", SOL["ex2_predict_zero_grad"].replace(
+        "p.grad = None", "p.grad = np.zeros_like(p.data)")),
+    "weight decay outside the learning rate": ("ex3_sgd_step", SOL["ex3_sgd_step"].replace(
+        "p.data -= lr * (p.grad + weight_decay * p.data)", "p.data -= lr * p.grad + weight_decay * p.data")),
+    "a parameter with no gradient still updated": ("ex3_sgd_step", SOL["ex3_sgd_step"].replace(
+        "            if p.grad is not None:\n                p.data -= lr * (p.grad + weight_decay * p.data)",
+        "            p.data -= lr * ((0.0 if p.grad is None else p.grad) + weight_decay * p.data)")),
+    "W without the transpose": ("ex4_predict_weights", SOL["ex4_predict_weights"].replace(
+        "p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()", "p.detach().numpy()")),
+    "tanh after the last layer too": ("ex5_forward", SOL["ex5_forward"].replace(
+        "        if i + 2 < len(params):  # no activation after the last layer\n            h = h.tanh()", "        h = h.tanh()")),
+    "backward, then zero_grad": ("ex6_train", SOL["ex6_train"].replace(
+        "    zero_grad(params)  # the old gradients go before backward adds the new ones\n    loss.backward()\n",
+        "    loss.backward()\n    zero_grad(params)\n")),
+}
+ALSO_RIGHT = {
+    "the gradients cleared after the step": ("ex6_train", SOL["ex6_train"].replace(
+        "    zero_grad(params)  # the old gradients go before backward adds the new ones\n    loss.backward()\n    sgd_step(params, lr)\n",
+        "    loss.backward()\n    sgd_step(params, lr)\n    zero_grad(params)\n")),
+    "the max shift written as a Tensor constant": ("ex1_cross_entropy", SOL["ex1_cross_entropy"].replace(
+        "z = logits - logits.data.max(axis=1, keepdims=True)", "z = logits - Tensor(logits.data.max(axis=1, keepdims=True))")),
+}
+test_near_misses_fail_everywhere, test_other_right_answers_pass = near_miss_tests(CH, NEAR_MISSES, ALSO_RIGHT)

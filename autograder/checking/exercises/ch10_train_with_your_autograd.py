@@ -261,10 +261,13 @@ def sgd_step(L: Learner, R: Rand, hidden: bool) -> None:
                  ([np.array([1.0, -1.0]), np.ones(3)], [np.array([0.5, 0.5]), None], 0.5, 0.01)]
     else:
         cases = []
-        for _ in range(4):
+        for i in range(4):
             arrays = [R.np.standard_normal(R.shape(1, 2, 4)) for _ in range(3)]
             grads = [R.np.standard_normal(a.shape) if R.int(0, 4) else None for a in arrays]
-            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), R.choice([0.0, 0.0, 1e-2, 0.1])))
+            if i == 0:  # always one parameter without a gradient, and weight decay: both are easy to get wrong
+                grads[R.int(0, 2)] = None
+            wd = R.choice([0.01, 0.1]) if i == 0 else R.choice([0.0, 0.0, 1e-2, 0.1])
+            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), wd))
     got = [L.run(sgd_fn, a, gr, lr, wd) for a, gr, lr, wd in cases]
     for g, (arrays, grads, lr, wd) in zip(got, cases):
         n = len(arrays)
