@@ -138,6 +138,25 @@ def test_a_missing_or_broken_engine_falls_back(tmp_path, monkeypatch, capsys):
     assert "does not import: SyntaxError" in capsys.readouterr().out
 
 
+def test_while_graded_the_engine_file_is_never_run(tmp_path, monkeypatch, capsys):
+    # grading never depends on chapter 09: a good engine beside the notebook is not loaded, and saving checks nothing
+    from autograder.checking import torch_engine
+    from autograder.checking.saved_engine import load_engine
+    from exercise_harness import wrong_answers
+    save(kernel_namespace(), tmp_path / CH9)
+    monkeypatch.chdir(tmp_path / CH9)
+    capsys.readouterr()
+    monkeypatch.setenv("AUTOGRADER_MODE", "sandbox")
+    assert load_engine(".")[:2] == (torch_engine.Tensor, torch_engine.no_grad)
+    assert "this notebook is being graded" in capsys.readouterr().out
+    monkeypatch.setenv("AUTOGRADER_MODE", "interactive")  # the near miss: outside grading the same file is trained
+    assert load_engine(".")[2] == "your engine" and "Training your own engine" in capsys.readouterr().out
+    monkeypatch.setenv("AUTOGRADER_MODE", "sandbox")
+    save(kernel_namespace({"ex4_mul": wrong_answers(CH9)["ex4_mul"]}), tmp_path / CH9)
+    out = capsys.readouterr().out
+    assert "Saved your engine" in out and "ch09.mul" not in out and "passes chapter 09" not in out
+
+
 @pytest.mark.parametrize("step", ["backward", "unary", "arith", "sum_mean", "shapes", "matmul"])
 def test_the_torch_adapter_computes_what_torch_does(step):
     # the fallback engine and the grader's engine of chapter 10: chapter 09's API, torch's numbers

@@ -8,7 +8,8 @@ functions the kernel holds. Then it tests the saved module as a whole with chapt
 ``load_engine()`` (chapter 10's first cell) imports ``mini_autograd.py`` (this folder first, then
 ``../09_mini_autograd/``) and runs the same checks. When the file is missing, does not import or fails a
 check, it says so and returns the torch adapter (:mod:`autograder.checking.torch_engine`), which holds no
-chapter-09 answer, instead.
+chapter-09 answer, instead. While a notebook is graded, save_engine only saves and load_engine always returns the
+adapter, so a chapter-10 grade never depends on an engine file.
 """
 from __future__ import annotations
 
@@ -144,7 +145,7 @@ def save_engine(path: str = FILE) -> None:
     print(_("Saved your engine to {path}: GradMode, {n} `class Tensor` cells and no_grad.").format(
         path=path, n=text.count("\nclass Tensor")))
     from .exercise import mode
-    if mode() == "record":
+    if mode() == "sandbox":
         return  # grading: the checks that count are the test cells above
     failing = _failures(_import(Path(path)))
     if failing:
@@ -157,8 +158,11 @@ def save_engine(path: str = FILE) -> None:
 
 def load_engine(folder: str = "../09_mini_autograd") -> tuple[Any, Any, str]:
     """``(Tensor, no_grad, which)``: the learner's saved engine when it passes chapter 09's checks, else the torch adapter."""
+    from .exercise import mode
     found = next((p for p in (Path(FILE), Path(folder) / FILE) if p.exists()), None)
-    if found is None:
+    if mode() == "sandbox":  # grading: chapter 10 is graded on the adapter, whatever engine lies beside the notebook
+        found, reason = None, _("this notebook is being graded, and grading never depends on chapter 09")
+    elif found is None:
         reason = _("{path} was not found (run the last cell of chapter 09 to save your engine)").format(path=Path(folder) / FILE)
     else:
         try:

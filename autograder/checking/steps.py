@@ -17,7 +17,7 @@ import inspect
 import types
 from typing import Any, Iterator
 
-from .graphs import reference_engine
+from . import graphs  # graphs.reference_engine, looked up on each call: grading swaps in its sealed engine there
 from .i18n import _
 
 STEPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # step: (methods, module-level names)
@@ -48,7 +48,7 @@ def as_a_whole() -> Iterator[None]:
 
 def whole() -> bool:
     """Whether steps are tested on the learner's whole engine (no reference engine here, or :func:`as_a_whole`)."""
-    return _WHOLE[0] or reference_engine() is None
+    return _WHOLE[0] or graphs.reference_engine() is None
 
 
 def engine_class(ns: dict, step: str) -> type:
@@ -64,7 +64,7 @@ def grad_mode(ns: dict) -> Any:
     if mode is None:
         if whole():
             raise NameError(_("GradMode is not defined: run the chapter's first code cell."))
-        mode = reference_engine().GradMode
+        mode = graphs.reference_engine().GradMode
     return mode
 
 
@@ -94,7 +94,7 @@ def _rebind(attr: Any, g: dict) -> Any:
 def hybrid(ns: dict, step: str) -> type:
     """A Tensor class: the reference engine, with ``step``'s methods and helpers taken from the learner."""
     learner_cls = ns["Tensor"]
-    engine = reference_engine()
+    engine = graphs.reference_engine()
     methods, names = STEPS[step]
     H = type("Tensor", (), {})
     mode = ns.get("GradMode", engine.GradMode)  # the notebook's switch, the one the learner's no_grad flips
