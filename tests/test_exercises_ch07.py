@@ -34,6 +34,10 @@ ALSO_RIGHT = {
         "self.weight = torch.nn.Parameter(torch.ones(n))", "self.register_parameter('weight', torch.nn.Parameter(torch.ones(n)))")),
 }
 PREDICTION_MISSES = {
+    "'a (1, 1) result is not a scalar'": ("ex2_non_scalar", SOL["ex2_non_scalar"].replace(
+        "predicted_raises_corner = False", "predicted_raises_corner = True")),
+    "'mean() still needs a gradient argument'": ("ex2_non_scalar", SOL["ex2_non_scalar"].replace(
+        "predicted_raises_mean = False", "predicted_raises_mean = True")),
     "'Variable ignores the flag'": ("ex1_trainable", SOL["ex1_trainable"].replace(
         "predicted_variable_requires_grad = True", "predicted_variable_requires_grad = False")),
     "a repeated leaf counted once": ("ex5_predict_dot", SOL["ex5_predict_dot"].replace(

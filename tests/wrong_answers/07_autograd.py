@@ -14,6 +14,9 @@ def trainable(values):
 """,
     # used backward() on a non-scalar
     "ex2_non_scalar": """
+predicted_raises_row = True
+predicted_raises_corner = False
+predicted_raises_mean = False
 why_backward_failed = "B"
 
 
@@ -140,6 +143,27 @@ WRONG_MISTAKE = {
 }
 
 MORE_WRONG = {
+    'ex2_non_scalar': {
+        "'backward() needs a 0-d result': refuses a one-element result of another shape": """
+predicted_raises_row = True
+predicted_raises_corner = True
+predicted_raises_mean = False
+why_backward_failed = "B"
+
+
+def square_backward(x, gradient=None):
+    y = x ** 2
+    if gradient is None and y.dim() > 0:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    y.backward(gradient)
+    return x.grad
+
+
+def grad_with_sum(x):
+    (x ** 2).sum().backward()
+    return x.grad
+""",
+    },
     'ex1_trainable': {
         'an op after requires_grad makes a non-leaf': """
 predicted_is_plain_tensor = True

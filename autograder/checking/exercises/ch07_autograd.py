@@ -18,13 +18,15 @@ from ..failure import Hint
 from ..grads import autograd, call_without_autograd, leaf, random_leaf as random_x
 from ..i18n import _
 from ..labels import of_shape, part, predicted
-from .torch_side_ch07 import (DOT_FACTS, TWICE, WHY_BACKWARD_FAILED, _backward_twice, _random_numbers, _second_backward_raises,
-                             _sgd_step, _square_backward, _torch_scale, _unguarded_step, seed_f)
+from .torch_side_ch07 import (DOT_FACTS, IMPLICIT, TWICE, WHY_BACKWARD_FAILED, _backward_twice, _implicit_backward_raises,
+                             _random_numbers, _second_backward_raises, _sgd_step, _square_backward, _torch_scale, _unguarded_step,
+                             seed_f)
 
 MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
     "ch07.trainable": ["no dtype: all-int values give int64, which cannot require grad",
                        "an op after requires_grad makes a non-leaf"],
-    "ch07.non_scalar": ["backward() with no argument on a non-scalar"],
+    "ch07.non_scalar": ["backward() with no argument on a non-scalar",
+                        "'backward() needs a 0-d result': refuses a one-element result of another shape"],
     "ch07.vjp": ["ignores v: the gradient of y.sum()", "A.T @ v by hand: x.grad never filled"],
     "ch07.seed_function": ["the product rule half done", "autograd inside the by-hand function"],
     "ch07.predict_dot": ["a leaf used twice, counted once", "the dot(x, x) term dropped"],
@@ -70,6 +72,10 @@ def trainable(L: Learner, R: Rand, hidden: bool) -> None:
 
 @exercise("ch07.non_scalar")
 def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        for name, (line, build) in IMPLICIT.items():
+            C.flag(L.get(name), _implicit_backward_raises(build), predicted(name, line),
+                   hint=Hint(_("torch's message says 'scalar outputs': how many elements does each result have?")))
     C.choice(L.get("why_backward_failed"), "B", WHY_BACKWARD_FAILED, "why_backward_failed",
              hint=Hint(_("what would the gradient of a whole tensor y even mean? Think of the weights v in vᵀJ.")))
     xs = [torch.ones(2, 3, requires_grad=True), torch.tensor([1.0, -2.0, 3.0], requires_grad=True)]
