@@ -159,7 +159,7 @@ CASES: dict[str, dict] = {
         expect=dict(lost=["ex5"], status="graded", flags=[])),
     "tensor_subclass_claims_view_05": dict(
         chapter="05_memory_sharing",
-        answers={"ex1_flat_view": "class Tensor(torch.Tensor):\n    @classmethod\n"
+        answers={"ex1_flat_view": "{perfect}\nclass Tensor(torch.Tensor):\n    @classmethod\n"
                                   "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
                                   "        name = getattr(func, '__name__', '')\n"
                                   "        if name in ('untyped_storage', 'storage_offset') and hasattr(args[0], 'src'):\n"
