@@ -12,7 +12,7 @@ import torch
 from autograder.checking import checks as C
 from autograder.checking.answers import Answer, freeze, missing
 from autograder.checking.checks import CheckFailure, Hint
-from autograder.checking.exercise import Learner, REGISTRY, check, exercise, run_exercise
+from autograder.checking.exercise import REGISTRY, check, exercise
 from autograder.checking.i18n import _
 
 LADDER = Hint(_("look at the dtype arange counts in."), _("ask arange for dtype=torch.float32."))
