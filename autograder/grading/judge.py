@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-from typing import Any
 
 from . import tape as T
 from ..checking.checks import CheckFailure
@@ -114,7 +113,3 @@ def judge_cell(checks: list[Check], sealed: Sealed | None, seed: int, verdicts: 
         said.append(verdict(plan.exercise, plan.hidden))
         outputs.append(_ok(passed(label) + "\n"))
     return True, outputs, None
-
-
-def summarize(cells: list[dict[str, Any]]) -> tuple[float, float]:
-    return sum(c["score"] for c in cells), sum(c["max_score"] for c in cells)
