@@ -45,8 +45,11 @@ sends back frozen answers, and the trusted side computes torch's side itself and
    ``__import__``; grader modules are not in ``sys.modules`` while learner code runs), or reading
    grader code, is refused and flagged (``grader-import``), and the exercise it happened in
    scores 0.
-8. *A killed cell costs only itself*: the zygote restarts the notebook from its warm state, replays
-   the cells before the killer, scores the killer 0 with a ``killed-cell`` flag, and goes on.
+8. *A killed cell costs only itself*: when a cell kills its process (``os._exit``, a crash, a loop
+   that ignores the interrupt past its hard limit), the zygote forks a fresh process from its warm
+   state, replays the cells before the killer (each must end as it first did), scores the killer 0
+   with a ``killed-cell`` flag, and goes on. At most four restarts per notebook, all within its time
+   budget: a notebook whose every cell kills its process still ends in time.
 
 What it does not promise: learner code that, inside one call of a step, patches a class of torch or
 numpy and undoes the patch before the call returns is not seen (each step's own course logic may

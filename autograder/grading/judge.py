@@ -19,7 +19,7 @@ from ..checking.checks import CheckFailure
 from ..checking.exercise import TapeMismatch, label as label_of, passed
 from .plan import Check, Plan, PlanMismatch, parse_checks, replay
 
-__all__ = ["Check", "Sealed", "hidden_seed", "judge_cell", "parse_checks", "summarize"]
+__all__ = ["Check", "Sealed", "hidden_seed", "judge_cell", "parse_checks"]
 
 # The templates of verdicts the judge reaches without replaying a check (the answers let it down).
 NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"

@@ -9,9 +9,9 @@ duplicated or out-of-order one, one for another cell) is a ``forged-record`` fin
 
 **A killed cell costs only itself.** When a cell kills its process (``os._exit``, a segfault, a loop that
 ignores SIGINT past its hard limit), the next process is forked from the warm zygote, the cells before
-the killer are replayed in it (their questions and seeds are the same; earlier killers are left out,
-their records are not kept again), the killer scores 0 with a ``killed-cell`` finding, and the cells
-after it run as usual. At most :data:`MAX_RESTARTS` restarts per notebook, all within its budget: a
+the killer are replayed in it (their questions and seeds are the same; each must end as it first did, a
+cell that timed out being interrupted again; earlier killers are left out; no record is kept again), the
+killer scores 0 with a ``killed-cell`` finding, and the cells after it run as usual. At most :data:`MAX_RESTARTS` restarts per notebook, all within its budget: a
 notebook that kills every cell still ends.
 """
 from __future__ import annotations
@@ -113,7 +113,10 @@ class Notebook:
             return None
         fresh = self._start()
         for j in range(k):
-            if fresh is not None and j not in killed and self._cell(fresh, self.cells[j], keep=False) != "ok":
+            if fresh is None or j in killed:
+                continue
+            first = self.runs.get(self.cells[j]["index"], {}).get("status")  # a timed-out cell times out again
+            if self._cell(fresh, self.cells[j], keep=False) != first:
                 self.reason = "a cell before this one did not run again as it first did; the cells after it were not run"
                 self._stop(fresh)
                 fresh = None

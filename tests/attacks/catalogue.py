@@ -24,6 +24,8 @@ if the attack worked, so full marks prove it failed.
 from __future__ import annotations
 
 SABOTAGE = "\ndef make_grid(rows, cols):\n    return torch.zeros(rows, cols)\n"
+# chapter 01's conversions done by copying: wrong, unless an attack makes the copies pass for shared memory
+COPIES = "def to_numpy(t):\n    return np.array(t)\n\n\ndef to_tensor(a):\n    return torch.tensor(a)"
 
 CASES: dict[str, dict] = {
     "allclose_monkeypatch": dict(
@@ -131,16 +133,17 @@ CASES: dict[str, dict] = {
         expect=dict(lost=["ex1"], status="graded", flags=[])),
     "patch_memory_accessors": dict(
         answers={"ex5_convert": "torch.Tensor.is_contiguous = lambda self, *a, **k: True\n"
-                                "torch.Tensor.data_ptr = lambda self: 1\n"
-                                "def to_numpy(t):\n    return np.array(t)\n\n\ndef to_tensor(a):\n    return torch.tensor(a)"},
+                                "torch.Tensor.data_ptr = lambda self: 1\n" + COPIES},
         expect=dict(lost=["ex5"], status="flagged", flags=["suspicious:assigns into torch.Tensor.data_ptr",
                                                             "suspicious:assigns into torch.Tensor.is_contiguous"])),
     "forge_freezing_accessors": dict(
-        answers={"ex5_convert": "import autograder.checking.answers as A\nA._storage_ptr = lambda s: 1\n"
-                                "def to_numpy(t):\n    return np.array(t)\n\n\ndef to_tensor(a):\n    return torch.tensor(a)"},
+        # the accessors live in freezing.py since issue 11 (answers.py before it): the attack aims at either
+        answers={"ex5_convert": "try:\n    import autograder.checking.freezing as A\nexcept ImportError:\n"
+                                "    import autograder.checking.answers as A\nA._storage_ptr = lambda s: 1\n" + COPIES},
         expect=dict(lost=["ex5"], status="flagged", flags=["suspicious:assigns into A._storage_ptr",
                                                             "suspicious:imports autograder.checking.answers",
-                                                            "tampering:autograder.checking.answers changed (in ex5_convert)"])),
+                                                            "suspicious:imports autograder.checking.freezing",
+                                                            "tampering:autograder.checking.freezing changed (in ex5_convert)"])),
     # issue 11, item 1: the answer key never enters the learner's process, so replaced checks have nothing to forge
     "stubs_forging_checks_05": dict(
         chapter="05_memory_sharing", stubs=True, answers={"ex1_flat_view": "{forge_checks}\n{stub}"},
@@ -159,7 +162,7 @@ CASES: dict[str, dict] = {
         expect=dict(lost=["ex5"], status="graded", flags=[])),
     "tensor_subclass_claims_view_05": dict(
         chapter="05_memory_sharing",
-        answers={"ex1_flat_view": "class Tensor(torch.Tensor):\n    @classmethod\n"
+        answers={"ex1_flat_view": "{perfect}\nclass Tensor(torch.Tensor):\n    @classmethod\n"
                                   "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
                                   "        name = getattr(func, '__name__', '')\n"
                                   "        if name in ('untyped_storage', 'storage_offset') and hasattr(args[0], 'src'):\n"
@@ -170,10 +173,11 @@ CASES: dict[str, dict] = {
         expect=dict(lost=["ex1"], status="graded", flags=[])),
     # issue 11, item 2: the recorder's accessors reached by getattr chains (past the static scan): sealed, and seen
     "freezing_accessors_by_getattr": dict(
-        answers={"ex5_convert": "import autograder\n_A = getattr(getattr(autograder, 'checking'), 'answers')\n"
-                                "setattr(_A, '_storage_ptr', lambda s: 1)\nsetattr(_A, '_storage_nbytes', lambda s: 1 << 62)\n"
-                                "def to_numpy(t):\n    return np.array(t)\n\n\ndef to_tensor(a):\n    return torch.tensor(a)"},
-        expect=dict(lost=["ex5"], status="flagged", flags=["tampering:autograder.checking.answers changed (in ex5_convert)"])),
+        answers={"ex5_convert": "import autograder\nfor _n in ('answers', 'freezing'):\n"
+                                "    _A = getattr(getattr(autograder, 'checking'), _n, None)\n    if hasattr(_A, '_storage_ptr'):\n"
+                                "        setattr(_A, '_storage_ptr', lambda s: 1)\n        setattr(_A, '_storage_nbytes', lambda s: 1 << 62)\n"
+                                + COPIES},
+        expect=dict(lost=["ex5"], status="flagged", flags=["tampering:autograder.checking.freezing changed (in ex5_convert)"])),
     # issue 11, item 4: a later cell rewrites an earlier cell's answers (the files it wrote, then the channel itself)
     "rewrite_earlier_answers": dict(
         answers={"ex1_make_grid": SABOTAGE,

@@ -126,3 +126,20 @@ def test_plain_nbgrader_autograde_uses_the_engine(course):
     assert any("torch.allclose" in f for f in result["flags"])
     autograded = (course / "autograded" / "cheat" / CH / f"{CH}.ipynb").read_text()
     assert "answers recorded for" not in autograded and "ch01.make_grid: wrong" not in autograded
+
+
+def test_a_killed_cell_costs_only_itself_even_after_a_timed_out_cell(tmp_path):
+    """The cells before a killer are replayed in a fresh process; one that timed out first times out again, and
+    the cells after the killer still run on the state the cells before it built."""
+    require(sandbox.bwrap_path() is not None, "bubblewrap")
+    pool = worker.Pool(1, tmp_path / "pool")
+    limits = sandbox.Limits(cell_timeout=2, notebook_budget=60)
+    try:
+        r = pool.run(worker.Job.of("x = 41", "x += 1\nwhile True:\n    pass", "import os\nos._exit(1)", "print(x)",
+                                   limits=limits))
+    finally:
+        pool.close()
+    assert [r.cells[i]["status"] for i in range(4)] == ["ok", "interrupted", "killed", "ok"], r.cells
+    assert r.cells[3]["outputs"][0]["text"] == "42\n"
+    assert sorted(f[:3] for f in r.found) == [["cell-timeout", "", 1],
+                                              ["killed-cell", "exited with code 1 (os._exit or a crash)", 2]]
