@@ -190,10 +190,7 @@ def install_course(home: Path, prefix: Path) -> None:
         f"load_subconfig({str(home / 'course' / 'nbgrader_config.py')!r})  # noqa: F821\n"
         "# The exchange's grader half (the students' half is in the site config).\n"
         "c.ExchangeFactory.collect = 'autograder.grading.exchange.OwnedCollect'  # noqa: F821\n"
-        "c.ExchangeFactory.release_feedback = 'autograder.grading.exchange.PrivateReleaseFeedback'  # noqa: F821\n"
-        "# The grader account is no hub user: JupyterHubAuthPlugin cannot look it up, and it grades this course only.\n"
-        "from nbgrader.auth import NoAuthPlugin  # noqa: E402\n"
-        "c.Authenticator.plugin_class = NoAuthPlugin  # noqa: F821\n")
+        "c.ExchangeFactory.release_feedback = 'autograder.grading.exchange.PrivateReleaseFeedback'  # noqa: F821\n")
     for p in [home, *home.rglob("*")]:
         os.lchown(p, pw.pw_uid, pw.pw_gid)
     for p in (home / "course", home / "solutions"):

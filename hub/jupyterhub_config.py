@@ -48,6 +48,9 @@ c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.open_sessions = False  # no login session (utmp, systemd) for a notebook server
 c.Authenticator.allowed_users = set(roster["instructors"] + roster["students"])
 c.Authenticator.admin_users = set()
+# The grader account is a hub user only so that nbgrader can ask the hub for its courses (below: it is in
+# formgrade-COURSE, as in nbgrader's demo_multiple_classes). Nobody logs in as it, whatever its password.
+c.Authenticator.blocked_users = {GRADER}
 
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(STUDENT_ENV / "bin" / "jupyterhub-singleuser")]
@@ -79,8 +82,10 @@ c.JupyterHub.services = [{
 }]
 
 # Groups: the names nbgrader looks for (JupyterHubAuthPlugin: courses are nbgrader-* and formgrade-*).
+# Formgrader's nbgrader asks the hub which courses its own account (JUPYTERHUB_USER: the grader) grades,
+# so the grader is in formgrade-COURSE too: without it Formgrader's pages fail with the hub's 404.
 c.JupyterHub.load_groups = {
-    f"formgrade-{COURSE}": {"users": roster["instructors"]},
+    f"formgrade-{COURSE}": {"users": [*roster["instructors"], GRADER]},
     f"nbgrader-{COURSE}": {"users": roster["students"]},
 }
 c.JupyterHub.load_roles = roles = [

@@ -138,6 +138,17 @@ def wrong(gid: str) -> str:
     return runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{CH}.py"))["WRONG"][gid].strip("\n")
 
 
+def test_formgrader_serves_the_instructor_alone(hub):
+    """Formgrader's own page, through the hub: nbgrader asks the hub for the grader account's courses
+    (JupyterHubAuthPlugin), so this fails with a 500 unless the grader is in formgrade-COURSE."""
+    host = hub.host(f"{COURSE}--service")
+    page = f"/services/{COURSE}/formgrader/manage_assignments"
+    r = hub.request("GET", page, host, hub.user_token("instructor"))
+    assert r.status_code == 200 and "Manage Assignments" in r.text, (r.status_code, r.text[-2000:])
+    r = hub.request("GET", page, host, hub.user_token("student1"))
+    assert r.status_code == 403, (r.status_code, r.text[-2000:])
+
+
 def test_student1_logs_in_fetches_answers_validates_and_submits(hub, browser):
     with logged_in(browser, hub, "student1") as page:
         fetch_and_submit(page, hub, "student1", solution("ex1_make_grid"), "01-student1", correct=True)
