@@ -143,17 +143,10 @@ def near_miss_tests(ch: str, near_misses: dict, also_right: dict, seeds=range(1,
     return near, right
 
 
-def other_mistakes(ch: str) -> list:
-    """pytest params for tests/wrong_answers/NN_name.py's ``MORE_WRONG``: the other mistakes (besides WRONG) that each
-    exercise exists to catch, each of which must fail the visible test and every hidden seed tried."""
-    import pytest
-    return [pytest.param(gid, src, id=f"{gid}-{i}")
-            for gid, mistakes in answers_file(ch).get("MORE_WRONG", {}).items() for i, src in enumerate(mistakes.values())]
-
-
 def unmade_mistakes(ch: str) -> dict[str, list[str]]:
     """The mistakes an exercise says it catches (its module's ``MISTAKES``) against those its wrong answers make
-    (``WRONG_MISTAKE`` and ``MORE_WRONG``): {exercise: differences}, empty when every listed mistake has an answer."""
+    (``WRONG_MISTAKE`` and ``MORE_WRONG`` in tests/wrong_answers/NN_name.py): {exercise: both lists} where they
+    differ, empty when every listed mistake has an answer that makes it."""
     import importlib
 
     from autograder.checking.exercises import modules
@@ -166,3 +159,35 @@ def unmade_mistakes(ch: str) -> dict[str, list[str]]:
         if listed.get(name) != made:
             out[name] = [f"listed {listed.get(name)}", f"made {made}"]
     return out
+
+
+def mistake_tests(ch: str, seeds=range(1, 21)):
+    """Two tests for a chapter that lists its exercises' mistakes, bound there as
+    ``test_every_listed_mistake_is_made, test_every_other_mistake_fails_everywhere = mistake_tests(CH)``:
+    each listed mistake has a wrong answer that makes it (WRONG or MORE_WRONG), and each MORE_WRONG answer fails
+    the visible test and every hidden seed tried (WRONG itself is held to that by test_exercises.py)."""
+    import pytest
+
+    def listed():
+        assert not unmade_mistakes(ch)
+
+    more = [(gid, why, src) for gid, mistakes in answers_file(ch).get("MORE_WRONG", {}).items() for why, src in mistakes.items()]
+
+    @pytest.mark.parametrize("gid,why,src", more, ids=[f"{gid}: {why}" for gid, why, _src in more])
+    def other(gid, why, src):
+        assert rejected_visible_and_hidden(ch, gid, src, hidden_seeds=seeds) == [], why
+
+    return listed, other
+
+
+def prediction_miss_test(ch: str, misses: dict):
+    """A test for answers wrong only in a prediction (``misses`` maps a reason to ``(grade_id, source)``): only the
+    visible test grades predictions, and it must fail each."""
+    import pytest
+
+    @pytest.mark.parametrize("why", list(misses))
+    def test(why):
+        gid, src = misses[why]
+        assert src != solution_answers_of(ch)[gid] and not passes(exercise_name(ch, gid), namespace(ch, {gid: src}), 1, hidden=False), why
+
+    return test

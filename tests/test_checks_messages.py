@@ -163,3 +163,23 @@ def test_a_call_judged_by_its_effect_must_have_run():
     assert "replace the" in str(failure(C.ran, Answer("exception", ("NotImplementedError", "x")), "f(X)"))
     msg = str(failure(C.ran, Answer("exception", ("IndexError", "index 5 is out of bounds")), "f(X)"))
     assert "torch gives: no error" in msg and "IndexError" in msg
+
+
+def test_the_judge_feedback_shows_the_first_rung_even_after_the_learner_climbed():
+    # The learner failed twice in their kernel (and saw the direct hint); grading feedback, rendered by the
+    # judge from the recorded answers, shows the pointer only.
+    from autograder.grading import judge as J
+    from autograder.grading.tape import dumps
+    ns = {"check": check, "grid": lambda n: torch.arange(n)}
+    for _round in range(2):
+        failure(exec, 'check("zz.ladder")', ns)
+    tape: list = []
+    C.recording = True
+    try:
+        run_exercise("zz.ladder", Learner(ns=ns, tape=tape), 1, False)
+    finally:
+        C.recording = False
+    raw = (dumps({"exercise": "zz.ladder", "hidden": False, "seed": 0, "tape": [[s, a] for s, a in tape]}) + "\n").encode()
+    passed, outputs, _why = J.judge_cell([("zz.ladder", False)], raw, 1)
+    shown = outputs[-1]["evalue"]
+    assert not passed and "hint: look at the dtype" in shown and "dtype=torch.float32" not in shown

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from .answers import Answer, first_line, freeze, frozen_exception, show
-from .failure import CheckFailure, Hint
+from .failure import CheckFailure, Hint, not_an_answer as _not_an_answer, untouched
 from .i18n import _
 
 __all__ = ["CheckFailure", "Hint", "outcome", "tensor", "value", "error", "same_outcome", "grad", "flag", "meta",
@@ -48,36 +48,6 @@ def _want(x: Any) -> Answer:
 
 
 HintArg = "Hint | str | None"
-NOT_ALLOWED = "TorchNotAllowed"  # raised by autograder.checking.no_torch when a function reaches for torch
-
-
-def untouched(got: Answer) -> bool:
-    """The learner has not answered yet: the stub still raises, the name is not defined, or it is still ``...``."""
-    return (got.kind == "missing" or (got.kind == "exception" and got.value[0] == "NotImplementedError")
-            or (got.kind == "other" and got.meta.get("type") == "builtins.ellipsis"))
-
-
-def _not_an_answer(got: Answer, want: Answer, what: str, hint: HintArg) -> None:
-    """Fail early, and kindly, when the learner produced an error or nothing at all.
-
-    An untouched answer gets no hint: a hint written for a wrong answer would give the answer away."""
-    if got.kind == "missing":
-        raise CheckFailure(what, _("`{name}` is not defined: replace the `raise NotImplementedError(...)` line in its "
-                                   "cell with your answer, then run that cell."), fields={"name": got.value})
-    if untouched(got) and got.kind == "other":
-        raise CheckFailure(what, _("still `...`: replace the `...` with your answer, then run that cell."))
-    if got.kind == "exception" and (want.kind != "exception" or got.value[0] in ("NotImplementedError", NOT_ALLOWED)):
-        name, msg = got.value
-        if name == "NotImplementedError" and not (want.kind == "exception" and want.value[0] == name):
-            raise CheckFailure(what, _("not answered yet: replace the `raise NotImplementedError(...)` line with your "
-                                       "answer, then run that cell."))
-        if name == NOT_ALLOWED:
-            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy (or with only the "
-                                       "parts of torch it names), and your function used more: {detail}"),
-                               fields={"detail": first_line(msg)})
-        if want.kind != "exception":
-            raise CheckFailure(what, _("your code raised an error where torch returns a value."),
-                               want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
 
 
 @_verdict

@@ -6,11 +6,15 @@ torch gives next to what the learner gave, and ends with a hint. Hints are a lad
 failure of a check shows the ``pointer`` (what to look at, never the fix); only when the same check
 fails again in the learner's own kernel does :func:`autograder.checking.exercise.check` switch to the
 ``direct`` rung. Grading feedback is rendered from ``str(failure)``, which is always the pointer.
+
+An answer the learner has not touched yet (:func:`untouched`) fails without any hint: it says which line to
+replace, because a hint written for a wrong answer would give the answer away (:func:`not_an_answer`).
 """
 from __future__ import annotations
 
 import dataclasses
 
+from .answers import Answer, first_line
 from .i18n import _, msgid
 
 
@@ -71,3 +75,35 @@ class CheckFailure(AssertionError):
     def _render_traceback_(self) -> list[str]:
         # IPython shows this instead of a traceback: the learner sees the lesson, not our internals.
         return ["\x1b[31mCheckFailure\x1b[0m: " + str(self)]
+
+
+NOT_ALLOWED = "TorchNotAllowed"  # raised by autograder.checking.no_torch when a function reaches for torch
+
+
+def untouched(got: Answer) -> bool:
+    """The learner has not answered yet: the stub still raises, the name is not defined, or it is still ``...``."""
+    return (got.kind == "missing" or (got.kind == "exception" and got.value[0] == "NotImplementedError")
+            or (got.kind == "other" and got.meta.get("type") == "builtins.ellipsis"))
+
+
+def not_an_answer(got: Answer, want: Answer, what: str, hint: "Hint | str | None") -> None:
+    """Fail early, and kindly, when the learner produced an error or nothing at all.
+
+    An untouched answer gets no hint: a hint written for a wrong answer would give the answer away."""
+    if got.kind == "missing":
+        raise CheckFailure(what, _("`{name}` is not defined: replace the `raise NotImplementedError(...)` line in its "
+                                   "cell with your answer, then run that cell."), fields={"name": got.value})
+    if untouched(got) and got.kind == "other":
+        raise CheckFailure(what, _("still `...`: replace the `...` with your answer, then run that cell."))
+    if got.kind == "exception" and (want.kind != "exception" or got.value[0] in ("NotImplementedError", NOT_ALLOWED)):
+        name, msg = got.value
+        if name == "NotImplementedError" and not (want.kind == "exception" and want.value[0] == name):
+            raise CheckFailure(what, _("not answered yet: replace the `raise NotImplementedError(...)` line with your "
+                                       "answer, then run that cell."))
+        if name == NOT_ALLOWED:
+            raise CheckFailure(what, _("this exercise is to be worked out without torch or numpy (or with only the "
+                                       "parts of torch it names), and your function used more: {detail}"),
+                               fields={"detail": first_line(msg)})
+        if want.kind != "exception":
+            raise CheckFailure(what, _("your code raised an error where torch returns a value."),
+                               want=want.describe(), got=f"{name}: {first_line(msg)}", hint=hint)
