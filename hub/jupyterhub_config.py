@@ -49,8 +49,10 @@ c.PAMAuthenticator.open_sessions = False  # no login session (utmp, systemd) for
 c.Authenticator.allowed_users = set(roster["instructors"] + roster["students"])
 c.Authenticator.admin_users = set()
 # The grader account is a hub user only so that nbgrader can ask the hub for its courses (below: it is in
-# formgrade-COURSE, as in nbgrader's demo_multiple_classes). Nobody logs in as it, whatever its password.
-c.Authenticator.blocked_users = {GRADER}
+# formgrade-COURSE, as in nbgrader's demo_multiple_classes). Nobody logs in as it, whatever its password:
+# only allowed_users may, not every user the hub's database holds. (blocked_users would not do: JupyterHub
+# takes blocked users out of every group at start, and Formgrader would lose its course.)
+c.Authenticator.allow_existing_users = False
 
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(STUDENT_ENV / "bin" / "jupyterhub-singleuser")]

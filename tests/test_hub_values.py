@@ -1,6 +1,6 @@
 """The Zero to JupyterHub files (hub/values.yaml, hub/k8s-formgrader.yaml) describe the class that
 hub/jupyterhub_config.py runs (README, "Scale-out"): the same groups, roles, Formgrader service and
-blocked grader account, a ReadWriteMany exchange volume and the PostgreSQL gradebook. Nothing here
+a grader account that cannot log in, a ReadWriteMany exchange volume and the PostgreSQL gradebook. Nothing here
 needs a hub: the local config is evaluated on a roster of the demo class."""
 from __future__ import annotations
 
@@ -43,12 +43,14 @@ def values():
     return yaml.safe_load((REPO / "hub" / "values.yaml").read_text())
 
 
-def test_same_groups_and_blocked_grader(local, values):
+def test_same_groups_and_a_grader_who_cannot_log_in(local, values):
     hub = values["hub"]["config"]
     assert hub["JupyterHub"]["load_groups"] == {k: {"users": v["users"]} for k, v in local.JupyterHub.load_groups.items()}
     assert GRADER in hub["JupyterHub"]["load_groups"][f"formgrade-{COURSE}"]["users"]
-    assert set(hub["Authenticator"]["blocked_users"]) == local.Authenticator.blocked_users == {GRADER}
+    # Only the allowed users log in: not the grader, though the hub's database holds it.
+    assert hub["Authenticator"]["allow_existing_users"] is local.Authenticator.allow_existing_users is False
     assert set(hub["Authenticator"]["allowed_users"]) == local.Authenticator.allowed_users
+    assert GRADER not in local.Authenticator.allowed_users
 
 
 def test_same_roles(local, values):
@@ -84,5 +86,5 @@ def test_readme_scale_out_names_what_values_yaml_holds():
     readme = (REPO / "README.md").read_text()
     section = readme.split("### Scale-out: Zero to JupyterHub", 1)[1].split("\n## ", 1)[0]
     for phrase in ("hub/values.yaml", "hub/k8s-formgrader.yaml", "KubeSpawner", "ReadWriteMany", "PostgreSQL gradebook",
-                   "pre_spawn_hook", GRADER, "blocked"):
+                   "pre_spawn_hook", GRADER, "allow_existing_users"):
         assert phrase in section, phrase

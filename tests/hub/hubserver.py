@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -177,6 +178,14 @@ class Hub:
 
     def on_server(self, user: str, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
         return self.request(method, f"/user/{user}/{path.lstrip('/')}", self.host(user), token or self.token, **kw)
+
+    def login(self, user: str, password: str) -> requests.Response:
+        """The hub's login form, as a browser posts it (with the form's _xsrf token and cookie)."""
+        with requests.Session() as s:
+            form = s.get(f"http://127.0.0.1:{self.port}/hub/login", headers={"Host": self.host()}, timeout=60)
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text).group(1)
+            return s.post(f"http://127.0.0.1:{self.port}/hub/login", headers={"Host": self.host()}, timeout=120,
+                          data={"username": user, "password": password, "_xsrf": xsrf}, allow_redirects=False)
 
     def user_token(self, user: str) -> str:
         r = self.api("POST", f"/users/{user}/tokens", json={"note": "tests/hub", "expires_in": 3600})

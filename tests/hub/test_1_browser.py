@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import runpy
+import secrets
 import shutil
+import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
@@ -139,14 +141,35 @@ def wrong(gid: str) -> str:
 
 
 def test_formgrader_serves_the_instructor_alone(hub):
-    """Formgrader's own page, through the hub: nbgrader asks the hub for the grader account's courses
-    (JupyterHubAuthPlugin), so this fails with a 500 unless the grader is in formgrade-COURSE."""
+    """Formgrader's own page and its list of assignments, through the hub. nbgrader asks the hub for the
+    grader account's courses (JupyterHubAuthPlugin): the page fails with a 500 unless the hub knows the
+    grader, and chapter 01 shows as a draft (nothing to collect) unless the grader is in formgrade-COURSE."""
     host = hub.host(f"{COURSE}--service")
     page = f"/services/{COURSE}/formgrader/manage_assignments"
-    r = hub.request("GET", page, host, hub.user_token("instructor"))
+    instructor = hub.user_token("instructor")
+    r = hub.request("GET", page, host, instructor)
     assert r.status_code == 200 and "Manage Assignments" in r.text, (r.status_code, r.text[-2000:])
+    r = hub.request("GET", f"/services/{COURSE}/formgrader/api/assignments", host, instructor)
+    assert r.status_code == 200, (r.status_code, r.text[-2000:])
+    status = {a["name"]: a["status"] for a in r.json()}
+    assert status[CH] == "released" and status["02_indexing_and_slicing"] == "draft", status
     r = hub.request("GET", page, host, hub.user_token("student1"))
     assert r.status_code == 403, (r.status_code, r.text[-2000:])
+
+
+def test_nobody_logs_in_as_the_grader(hub):
+    """The grader is a hub user (for nbgrader's sake) but not an allowed one: even with its system
+    password set, the hub's login page turns it away, while a student with theirs gets in."""
+    grader = hub.roster["grader"]
+    password = secrets.token_urlsafe(12)
+    subprocess.run(["chpasswd"], input=f"{grader}:{password}\n", text=True, check=True)
+    try:
+        assert hub.login("student1", hub.passwords["student1"]).status_code == 302
+        r = hub.login(grader, password)
+        assert r.status_code == 403 and "Invalid username or password" in r.text, (r.status_code, r.text[-1000:])
+    finally:
+        subprocess.run(["passwd", "--lock", "--delete", grader], check=True, capture_output=True)
+    assert subprocess.run(["passwd", "-S", grader], capture_output=True, text=True).stdout.split()[1] in ("L", "NP")
 
 
 def test_student1_logs_in_fetches_answers_validates_and_submits(hub, browser):
