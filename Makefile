@@ -47,14 +47,15 @@ $(STUDENT_STAMP): student/requirements.txt student/pyproject.toml requirements.l
 	for ext in formgrader course-list create-assignment; do $(STUDENT_VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:$$ext >/dev/null 2>&1; done
 	@touch $@
 
-# Students land in notebooks/; instructors open Nbgrader > Formgrader from the menu.
+# Students land in notebooks/ (LabApp's default_url: JupyterLab overrides ServerApp's); instructors open
+# Nbgrader > Formgrader from the menu.
 # `make lab COURSE_LANG=zh-CN`: the Chinese course (notebooks/zh-CN; Formgrader and Validate on course/zh-CN),
 # with JupyterLab's own UI in Chinese unless the user picked another language in Settings > Language.
 COURSE_LANG ?=
 lab: setup
 	$(if $(filter-out $(LANGS),$(COURSE_LANG)),$(error COURSE_LANG must be one of: $(LANGS)))
 	COURSE_LANG=$(COURSE_LANG) $(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) \
-	  --ServerApp.default_url=/lab/tree/notebooks$(if $(COURSE_LANG),/$(COURSE_LANG)) \
+	  --LabApp.default_url=/lab/tree/notebooks$(if $(COURSE_LANG),/$(COURSE_LANG)) \
 	  $(if $(COURSE_LANG),--LabApp.app_settings_dir=$(CURDIR)/i18n/$(COURSE_LANG)/lab) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: setup

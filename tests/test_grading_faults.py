@@ -144,3 +144,18 @@ def test_the_exit_statuses_are_documented_in_help_and_readme():
     readme = (REPO / "README.md").read_text()
     for line in EXIT_CODES.splitlines()[1:]:
         assert line.strip() in readme, f"README.md does not document: {line.strip()}"
+
+
+NBGRADER_DEPRECATION = """
+import warnings
+warnings.warn_explicit("Gradebook.find_notebook will be removed", DeprecationWarning, "nbgrader/api.py", 1,
+                       module="nbgrader.api")
+"""
+
+
+def test_the_grading_command_shows_nbgrader_deprecations(course):
+    # the course config runs in the grading process, so this is nbgrader's warning as the batch meets it
+    make_class(course, {"honest": None}, NBGRADER_DEPRECATION)
+    proc = grade(course, CH)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "DeprecationWarning: Gradebook.find_notebook will be removed" in proc.stderr, proc.stderr[-3000:]

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -39,6 +40,14 @@ def test_a_replaced_gradebook_file_is_read_afresh(tmp_path):
     with Gradebook(f"sqlite:///{db}") as gb:
         assert sorted(s.id for s in gb.students) == ["bob", "carol"]
 
+
+
+def test_the_suite_lets_deprecation_warnings_through():
+    # pytest puts pyproject's filterwarnings around every test; a blanket "ignore::DeprecationWarning" there
+    # would hide the warning that nbgrader's internals (which the speed-ups mirror) are going away
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.warn("Gradebook.find_notebook will be removed", DeprecationWarning)
+    assert [(w.category, str(w.message)) for w in seen] == [(DeprecationWarning, "Gradebook.find_notebook will be removed")]
 
 OTHER_NBGRADER = """
 import warnings

@@ -6,6 +6,7 @@ import copy
 
 import nbformat
 import pytest
+from babel.messages.catalog import Catalog, Message
 
 from autograder.tools import i18n_cells as T
 from autograder.tools.submissions import read
@@ -141,3 +142,27 @@ def test_instructor_outputs_are_clean(lang, ch):
             assert out.output_type != "error", f"{lang}/{ch}: a stored error output; run `make outputs`"
             assert not (out.output_type == "stream" and out.name == "stderr"), f"{lang}/{ch}: stderr: {out.text[:300]}"
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code"), f"{lang}/{ch}: run `make release`"
+
+
+def test_chinese_is_not_wrapped_mid_paragraph():
+    assert T.soft_breaks("**张量**是数组。\n它有形状。") == [1]
+    assert T.soft_breaks("**张量**是数组。它有形状。\n\n* 第一项\n* 第二项\n  `x`") == []
+    assert T.soft_breaks("A tensor is\nan array.") == []  # English wraps freely
+    assert T.join_soft_breaks("**张量**是数组。\n它有形状，\n`shape` 是它的形状。") == "**张量**是数组。它有形状，`shape` 是它的形状。"
+    assert T.soft_breaks("形状为\n`(2, 3)`") == []  # Chinese next to code takes a space anyway
+
+
+def test_a_fuzzy_drafts_old_english_survives_the_file(tmp_path):
+    # gettext's `#| msgid` form, one line per line, blank lines included (Babel alone garbles or drops them).
+    old, new = "## 1. A\n\nfirst\n\nsecond", "## 1. A\n\nfirst, changed\n\nsecond"
+    catalog = Catalog(locale="zh_CN")
+    catalog[new] = Message(new, "## 1. 甲\n\n第一\n\n第二", flags={"fuzzy"}, context="md_01", previous_id=[old])
+    T.save(catalog, tmp_path / "c.po")
+    text = (tmp_path / "c.po").read_text()
+    assert '#| msgid ""\n#| "## 1. A\\n"\n#| "\\n"\n#| "first\\n"\n#| "\\n"\n#| "second"\nmsgctxt "md_01"' in text
+    back = T._Parser  # the reader that takes it back
+    loaded = Catalog(locale="zh_CN")
+    with open(tmp_path / "c.po", "rb") as f:
+        back(loaded).parse(f)
+    msg = loaded.get(new, context="md_01")
+    assert msg.fuzzy and msg.previous_id == [old] and not msg.user_comments

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import hmac
-from typing import Any
 
 from . import tape as T
 from ..checking.answers import Answer
@@ -157,7 +156,3 @@ def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str |
         said.append(verdict(name, hidden))
         outputs.append(_ok(passed(label) + "\n"))
     return True, outputs, None
-
-
-def summarize(cells: list[dict[str, Any]]) -> tuple[float, float]:
-    return sum(c["score"] for c in cells), sum(c["max_score"] for c in cells)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileParser, normalize, unescape, write_po
 
 REPO = Path(__file__).resolve().parents[2]
 I18N = REPO / "i18n"
@@ -60,16 +60,53 @@ def load(lang: str, ch: str) -> Catalog:
     if not path.exists():
         return Catalog(locale=lang.replace("-", "_"), project=ch, fuzzy=False,
                        header_comment="\n".join(f"# {line}" for line in HEADER.format(lang=lang, ch=ch).splitlines()))
+    catalog = Catalog(locale=lang.replace("-", "_"))
     with open(path, "rb") as f:
-        return read_po(f, locale=lang.replace("-", "_"))
+        _Parser(catalog).parse(f)
+    return catalog
+
+
+class _Parser(PoFileParser):
+    """Babel's .po reader, reading a fuzzy entry's old English (``#| msgid``) back too: Babel itself keeps those
+    lines as comments, and drops the repeated ones (an empty line of the old cell, say)."""
+
+    def _reset_message_state(self) -> None:
+        super()._reset_message_state()
+        self.previous: list[str] = []
+
+    def _process_comment(self, line) -> None:
+        if not line.startswith("#|"):
+            return super()._process_comment(line)
+        self._finish_current_message()
+        self.previous.append(line[2:].strip())
+
+    def _add_message(self) -> None:
+        previous, msgid = self.previous, self.messages[0].denormalize()
+        context = self.context.denormalize() if self.context else None
+        super()._add_message()
+        msg = self.catalog.get(msgid, context=context)
+        if msg is not None and previous and previous[0].startswith("msgid "):
+            msg.previous_id = ["".join(unescape(part) for part in [previous[0][len("msgid "):], *previous[1:]])]
+
+
+def po_text(catalog: Catalog) -> str:
+    """The catalogue as .po text. width=0: no wrapping, one .po line per source line, so a diff of the catalogue
+    reads like a diff of the cell. A fuzzy entry's old English is written as gettext does (``#| msgid ""`` then
+    one ``#| "..."`` line per line): Babel's own writer wraps it into one unreadable paragraph."""
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=0, include_previous=False, no_location=True, omit_header=False)
+    text = buf.getvalue().decode("utf-8")
+    for msg in catalog:
+        if msg.id and msg.fuzzy and msg.previous_id and msg.context:
+            anchor = f"msgctxt {normalize(msg.context, width=0)}\n"
+            previous = f"#| msgid {normalize(msg.previous_id[0], prefix='#| ', width=0)}\n"
+            text = text.replace(anchor, previous + anchor, 1)
+    return text
 
 
 def save(catalog: Catalog, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    # width=0: no wrapping, one .po line per source line, so a diff of the catalogue reads like a diff of the cell.
-    write_po(buf, catalog, width=0, include_previous=True, no_location=True, omit_header=False)
-    path.write_bytes(buf.getvalue())
+    path.write_text(po_text(catalog), encoding="utf-8")
 
 
 def current(catalog: Catalog, cell) -> str | None:
@@ -171,7 +208,35 @@ def markdown_problems(english: str, translated: str) -> list[str]:
         out.append("headings differ")
     if "**" in english and "**" not in translated:
         out.append("no bold")
+    if soft_breaks(translated):
+        out.append(f"a line break after Chinese text renders as a stray space: join lines {soft_breaks(translated)[:3]}")
     return out
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]$")
+_BLOCK = re.compile(r"^\s*([#>|]|[*-] |\d+\. |```|$)")
+
+
+def soft_breaks(markdown: str) -> list[int]:
+    """Line numbers where a paragraph goes on across a line break between Chinese characters (or after Chinese
+    punctuation): markdown renders the break as a space, which Chinese text must not have there."""
+    lines, out, fence = markdown.split("\n"), [], False
+    for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
+        fence ^= line.lstrip().startswith("```")
+        head, tail = line.rstrip(), nxt.strip()
+        if not fence and not _BLOCK.match(nxt) and (_PUNCT.search(head) or (_CJK.search(head) and _CJK.search(tail[:1]))):
+            out.append(i + 1)
+    return out
+
+
+def join_soft_breaks(markdown: str) -> str:
+    """The same markdown with each :func:`soft_breaks` line joined to the next (no space between Chinese)."""
+    lines = markdown.split("\n")
+    for i in reversed(soft_breaks(markdown)):
+        head, tail = lines[i - 1].rstrip(), lines[i].strip()
+        lines[i - 1: i + 1] = [head + tail]
+    return "\n".join(lines)
 
 
 def language_line_added(setup: str, lang: str) -> str:

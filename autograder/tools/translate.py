@@ -17,6 +17,7 @@ the student notebooks to ``notebooks/<lang>/<chapter>/<chapter>.ipynb``.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -75,9 +76,15 @@ def main(argv: list[str] | None = None) -> int:
                 T.save(T.update(T.english(ch), T.load(lang, ch)), T.catalogue_path(lang, ch))
                 print(f"{lang}/{ch}: catalogue updated")
             elif args.command == "status":
-                found = T.problems(T.english(ch), T.load(lang, ch))
+                catalog = T.load(lang, ch)
+                found = T.problems(T.english(ch), catalog)
                 bad += bool(found)
                 print(f"{lang}/{ch}: " + ("; ".join(f"{k}: {', '.join(v)}" for k, v in found.items()) or "up to date"))
+                for msg in catalog:  # what changed in the English since a fuzzy draft was translated
+                    if msg.id and msg.fuzzy and msg.previous_id:
+                        print(f"  {msg.context}:", *difflib.unified_diff(msg.previous_id[0].splitlines(),
+                                                                         msg.id.splitlines(), lineterm="", n=0),
+                              sep="\n    ")
             else:
                 print(f"{lang}/{ch}: {build(lang, ch, args.execute)}")
     return 1 if bad else 0

@@ -7,15 +7,18 @@ real deployment puts /etc/jupyter/nbgrader_config.py) names the exchange folder.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 from classroom import copy_course
 from pgserver import free_port
@@ -26,6 +29,33 @@ from pgserver import free_port
 QUIET_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
                   {"fetchNews": "false", "checkForUpdates": False},
                   "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def browser_page(out: Path) -> Iterator:
+    """Debian's Chromium under Playwright, one page in a throwaway profile; ``out`` (emptied) takes the screenshots."""
+    from playwright.sync_api import expect, sync_playwright
+    # "Idle" can show before a queued run starts: wait on the awaited output itself, torch import included.
+    expect.set_options(timeout=120_000)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    profile = tempfile.mkdtemp(prefix="course-chromium-")
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
+                                                    viewport={"width": 1400, "height": 900})
+        ctx.set_default_timeout(60_000)
+        pg = ctx.pages[0] if ctx.pages else ctx.new_page()
+        try:
+            yield pg
+        finally:
+            ctx.close()
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 class Lab:

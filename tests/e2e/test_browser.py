@@ -18,13 +18,10 @@ import pytest
 from autograder.tools import submissions as S
 from classroom import COURSE_ID, Student, grade, instructor
 from conftest import REPO, solution_path
-from labserver import Lab
+from labserver import CHROMIUM, Lab, browser_page
 
 CH = "01_creating_tensors"
 OUT = REPO / "test-output" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,23 +49,8 @@ def lab():
 
 @pytest.fixture(scope="module")
 def page(lab):
-    from playwright.sync_api import expect, sync_playwright
-    # "Idle" can show before a queued run starts: wait on the awaited output itself, torch import included.
-    expect.set_options(timeout=120_000)
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
-    profile = tempfile.mkdtemp(prefix="course-chromium-")
-    with sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-                                                    viewport={"width": 1400, "height": 900})
-        ctx.set_default_timeout(60_000)
-        pg = ctx.pages[0] if ctx.pages else ctx.new_page()
-        try:
-            yield pg
-        finally:
-            ctx.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    with browser_page(OUT) as pg:
+        yield pg
 
 
 def shot(page, step: str) -> Path:

@@ -17,7 +17,7 @@ import pytest
 
 from autograder.tools import submissions as S
 from classroom import SEPARATE_UIDS, COURSE_ID, copy_course, grade, instructor, make_student, scores
-from conftest import REPO, solution_path
+from conftest import REPO, require, solution_path
 
 CH = "01_creating_tensors"
 
@@ -106,8 +106,7 @@ def test_students_cannot_list_each_others_submissions_or_feedback(term):
     assert [s.split("+")[0] for s in subs] == ["alice", "bob"]
     # A submission folder is found only by its name, which ends in 12 random characters.
     assert all(len(s.split("+")[3]) == 12 for s in subs), subs
-    if not SEPARATE_UIDS:
-        pytest.skip("distinct student uids need root (setpriv) and a checkout other uids can read; the modes above are checked")
+    require(SEPARATE_UIDS, "a uid of their own for each student (root, setpriv, a checkout other uids can reach)")
     bob = term["bob"]
     for folder in (inbound, feedback):
         probe = bob.as_me(f"import os; os.listdir({str(folder)!r})")

@@ -18,6 +18,8 @@ from ..failure import Hint
 from ..grads import autograd, call_without_autograd, leaf, random_leaf as random_x
 from ..i18n import _
 from ..labels import of_shape, part, predicted
+from .torch_side_ch07 import (DOT_FACTS, TWICE, WHY_BACKWARD_FAILED, _backward_twice, _random_numbers, _second_backward_raises,
+                             _sgd_step, _square_backward, _torch_scale, _unguarded_step, seed_f)
 
 MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
     "ch07.trainable": ["no dtype: all-int values give int64, which cannot require grad",
@@ -36,15 +38,6 @@ MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds a
 
 
 # ----------------------------------------------------------------------------- ex1
-
-
-def _random_numbers(R: Rand, ints_only: bool) -> list:
-    """A list or list of lists of Python numbers: all ints (torch would infer int64), or ints and floats."""
-    def number():
-        return R.int(-9, 9) if ints_only or R.int(0, 1) else R.int(-90, 90) / 10
-    rows, cols = R.int(1, 3), R.int(1, 4)
-    values = [[number() for _c in range(cols)] for _r in range(rows)]
-    return values[0] if rows == 1 else values
 
 
 @exercise("ch07.trainable")
@@ -74,21 +67,6 @@ def trainable(L: Learner, R: Rand, hidden: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- ex2
-
-WHY_BACKWARD_FAILED = {
-    "A": "x ** 2 has no derivative at 0, so torch refuses; torch.ones_like smooths it.",
-    "B": "backward() computes a vector-Jacobian product vᵀJ. For a scalar output v defaults to 1, but for a "
-         "non-scalar y torch cannot guess v, so you pass one of y's shape; ones_like gives the gradient of y.sum().",
-    "C": "only leaf tensors can call backward(); backward(torch.ones_like(x)) turns y into a leaf first.",
-    "D": "x was made with the old Variable class; passing torch.ones_like(x) converts it to a modern tensor.",
-}
-
-
-def _square_backward(x: torch.Tensor, gradient=None) -> torch.Tensor:
-    y = x ** 2
-    y.backward(gradient)
-    return x.grad
-
 
 @exercise("ch07.non_scalar")
 def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
@@ -142,10 +120,6 @@ def vjp(L: Learner, R: Rand, hidden: bool) -> None:
 # ----------------------------------------------------------------------------- ex4
 
 
-def seed_f(x: torch.Tensor) -> torch.Tensor:
-    return x ** 2 * torch.exp(x)
-
-
 BY_HAND = _("{name} runs with autograd switched off (torch.inference_mode()), so backward() fails there: write the formula.")
 
 
@@ -167,13 +141,6 @@ def seed_function(L: Learner, R: Rand, hidden: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- ex5
-
-DOT_FACTS = {
-    "predicted_z_grad": ("torch.dot(x, z).backward()", lambda x, z: autograd(torch.dot, x, z)[1]),
-    "predicted_xx_grad": ("torch.dot(x, x).backward()", lambda x, z: autograd(lambda t: torch.dot(t, t), x)[0]),
-    "predicted_double_dot_grad": ("(2 * torch.dot(x, x)).backward()", lambda x, z: autograd(lambda t: 2 * torch.dot(t, t), x)[0]),
-}
-
 
 @exercise("ch07.predict_dot")
 def predict_dot(L: Learner, R: Rand, hidden: bool) -> None:
@@ -246,25 +213,6 @@ def retain_grad(L: Learner, R: Rand, hidden: bool) -> None:
 # ----------------------------------------------------------------------------- ex8
 
 
-def _backward_twice(x: torch.Tensor, retain: bool) -> torch.Tensor:
-    s = (x * x).sum()
-    s.backward(retain_graph=retain)
-    s.backward()
-    return x.grad
-
-
-TWICE = {"predicted_twice_square": ("(x * x).sum()", lambda x: (x * x).sum()),
-         "predicted_twice_add": ("(x + 1).sum()", lambda x: (x + 1).sum()),
-         "predicted_twice_scale": ("(2 * x).sum()", lambda x: (2 * x).sum())}
-
-
-def _second_backward_raises(build) -> bool:
-    x = torch.ones(3, requires_grad=True)
-    s = build(x)
-    s.backward()
-    return C.outcome(s.backward).kind == "exception"
-
-
 @exercise("ch07.backward_twice")
 def backward_twice(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
@@ -287,20 +235,6 @@ def backward_twice(L: Learner, R: Rand, hidden: bool) -> None:
 
 
 # ----------------------------------------------------------------------------- ex9
-
-
-def _sgd_step(w: torch.Tensor, lr: float) -> torch.Tensor:
-    (w * w).sum().backward()
-    with torch.no_grad():
-        w -= lr * w.grad
-    w.grad.zero_()
-    return w
-
-
-def _unguarded_step(w: torch.Tensor, lr: float) -> torch.Tensor:
-    (w * w).sum().backward()
-    w -= lr * w.grad
-    return w
 
 
 @exercise("ch07.no_grad")
@@ -341,13 +275,6 @@ def scale_module(ns: dict, n: int, x: torch.Tensor) -> object:
     out = m(x)
     out.sum().backward()
     return (sorted(name for name, _p in m.named_parameters()), m.weight, out)
-
-
-def _torch_scale(n: int, x: torch.Tensor) -> tuple:
-    weight = torch.nn.Parameter(torch.ones(n))
-    out = x * weight
-    out.sum().backward()
-    return (["weight"], weight, out)
 
 
 @exercise("ch07.parameter")
