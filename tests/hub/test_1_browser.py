@@ -20,7 +20,8 @@ from nbgrader.api import Gradebook
 
 from autograder.tools import submissions as S
 from .hubserver import CH, COURSE, OUT, REPO
-from test_browser import CHROMIUM, FLAGS, cell, cell_index, menu, wait_idle
+from labserver import CHROMIUM, FLAGS
+from test_browser import cell, cell_index, menu, wait_idle
 
 pytestmark = pytest.mark.browser
 HUB_FLAGS = [*FLAGS, "--disable-quic", "--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1"]
