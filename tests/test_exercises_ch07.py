@@ -15,6 +15,10 @@ SOL = solution_answers_of(CH)
 NEAR_MISSES = {
     "torch's error caught": ("ex2_non_scalar", SOL["ex2_non_scalar"].replace(
         "    squares.backward(gradient)", "    try:\n        squares.backward(gradient)\n    except RuntimeError:\n        pass\n")),
+    "the rows stacked as columns: J transposed": ("ex3_jacobian", SOL["ex3_jacobian"].replace(
+        "torch.stack(rows)", "torch.stack(rows, dim=1)")),
+    "one graph for every row: the second pass finds it freed": ("ex3_jacobian", SOL["ex3_jacobian"].replace(
+        "    rows = []\n", "    rows, y = [], A @ x ** 2\n").replace("(A @ x ** 2).backward(v)", "y.backward(v)")),
     "one term's sign flipped": ("ex4_seed_function", SOL["ex4_seed_function"].replace(
         "2 * x * torch.exp(x) + x ** 2", "2 * x * torch.exp(x) - x ** 2")),
     "gx without the repeated leaf's factor 2": ("ex5_predict_dot", SOL["ex5_predict_dot"].replace(
@@ -25,6 +29,16 @@ NEAR_MISSES = {
         "return x * self.scale", "return x * self.scale\n\n    @property\n    def weight(self):\n        return self.scale")),
 }
 ALSO_RIGHT = {
+    "one graph kept with retain_graph=True": ("ex3_jacobian", SOL["ex3_jacobian"].replace(
+        "    rows = []\n", "    rows, y = [], A @ x ** 2\n").replace("(A @ x ** 2).backward(v)", "y.backward(v, retain_graph=True)")),
+    "a fresh leaf per row, with torch.autograd.grad": ("ex3_jacobian", """
+def jacobian(A, x):
+    rows = []
+    for i in range(A.shape[0]):
+        t = x.detach().requires_grad_()
+        rows.append(torch.autograd.grad((A @ t ** 2)[i], t)[0])
+    return torch.stack(rows)
+"""),
     "requires_grad_() after the float tensor": ("ex1_trainable", SOL["ex1_trainable"].replace(
         "return torch.tensor(values, dtype=torch.float32, requires_grad=True)",
         "return torch.tensor(values, dtype=torch.float32).requires_grad_()")),
@@ -34,10 +48,16 @@ ALSO_RIGHT = {
         "self.weight = torch.nn.Parameter(torch.ones(n))", "self.register_parameter('weight', torch.nn.Parameter(torch.ones(n)))")),
 }
 PREDICTION_MISSES = {
+    "'a (1, 1) result is not a scalar'": ("ex2_non_scalar", SOL["ex2_non_scalar"].replace(
+        "predicted_raises_corner = False", "predicted_raises_corner = True")),
+    "'mean() still needs a gradient argument'": ("ex2_non_scalar", SOL["ex2_non_scalar"].replace(
+        "predicted_raises_mean = False", "predicted_raises_mean = True")),
     "'Variable ignores the flag'": ("ex1_trainable", SOL["ex1_trainable"].replace(
         "predicted_variable_requires_grad = True", "predicted_variable_requires_grad = False")),
     "a repeated leaf counted once": ("ex5_predict_dot", SOL["ex5_predict_dot"].replace(
         "predicted_xx_grad = torch.tensor([0.0, 2.0, 4.0, 6.0])", "predicted_xx_grad = torch.tensor([0.0, 1.0, 2.0, 3.0])")),
+    "'computed means non-leaf'": ("ex7_retain_grad", SOL["ex7_retain_grad"].replace(
+        "predicted_w_is_leaf = True", "predicted_w_is_leaf = False")),
     "'every second backward fails'": ("ex8_backward_twice", SOL["ex8_backward_twice"].replace(
         "predicted_twice_add = False", "predicted_twice_add = True")),
     "'requires_grad=True registers too'": ("ex10_parameter", SOL["ex10_parameter"].replace(

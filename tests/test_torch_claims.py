@@ -90,6 +90,17 @@ def test_an_add_only_graph_backs_up_twice():
         q.backward()
 
 
+def test_no_grad_allows_numpy_and_a_view_made_there_keeps_the_flag():
+    w = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        w.numpy()
+    with torch.no_grad():
+        assert w.numpy().tolist() == [1.0, 1.0, 1.0]  # allowed here
+        computed, copied, view = w * 2, w.clone(), w[:2]
+    assert not computed.requires_grad and not copied.requires_grad
+    assert view.requires_grad and view.is_leaf and view.grad_fn is None  # the exception: a view keeps the flag
+
+
 def test_variable_with_requires_grad_tracks():
     v = Variable(torch.ones(2), requires_grad=True)
     assert type(v) is torch.Tensor and v.requires_grad and v.is_leaf
@@ -104,7 +115,8 @@ FALSE = {
     "03_operations": [r"raises when the result would need a wider dtype"],
     "05_memory_sharing": [r"memory exactly when it is the same", r"always returns the default float type,\s*float32"],
     "06_contiguity": [r"`view` raises on a non-contiguous tensor"],
-    "07_autograd": [r"does not switch on tracking", r"a second pass needs `retain_graph=True`"],
+    "07_autograd": [r"does not switch on tracking", r"a second pass needs `retain_graph=True`", r"results of ops do not require grad"],
+    "08_detach": [r"`t\.numpy\(\)` refuses tensors that require grad\.", r"results are new tensors outside it"],
 }
 # Code a chapter runs to show the exception to its rule (its stored output is then checked by nbval).
 SHOWN = {

@@ -14,6 +14,9 @@ def trainable(values):
 """,
     # used backward() on a non-scalar
     "ex2_non_scalar": """
+predicted_raises_row = True
+predicted_raises_corner = False
+predicted_raises_mean = False
 why_backward_failed = "B"
 
 
@@ -28,12 +31,16 @@ def grad_with_sum(x):
     y.backward()
     return x.grad
 """,
-    # ignores v: the gradient of y.sum(), not of the v-weighted sum
-    "ex3_vjp": """
-def vjp(A, x, v):
-    y = A @ x
-    y.sum().backward()
-    return x.grad
+    # no reset between the passes: x.grad keeps what the earlier rows added
+    "ex3_jacobian": """
+def jacobian(A, x):
+    rows = []
+    for i in range(A.shape[0]):
+        v = torch.zeros(A.shape[0])
+        v[i] = 1.0
+        (A @ x ** 2).backward(v)
+        rows.append(x.grad.clone())
+    return torch.stack(rows)
 """,
     # product rule half done
     "ex4_seed_function": """
@@ -65,10 +72,11 @@ def two_grads(x):
     g2 = x.grad.clone()
     return g1, g2
 """,
-    # .grad read from a non-leaf without retain_grad()
+    # "computed means non-leaf", and .grad read from a non-leaf without retain_grad()
     "ex7_retain_grad": """
 predicted_y_is_leaf = False
 predicted_y_grad = None
+predicted_w_is_leaf = False
 
 
 def intermediate(x):
@@ -128,7 +136,7 @@ class Scale(torch.nn.Module):
 WRONG_MISTAKE = {
     'ex1_trainable': 'no dtype: all-int values give int64, which cannot require grad',
     'ex2_non_scalar': 'backward() with no argument on a non-scalar',
-    'ex3_vjp': 'ignores v: the gradient of y.sum()',
+    'ex3_jacobian': 'no reset between passes: each row adds up the rows before it',
     'ex4_seed_function': 'the product rule half done',
     'ex5_predict_dot': 'a leaf used twice, counted once',
     'ex6_accumulate': 'no zero_() between the passes: 4x + 1',
@@ -139,6 +147,27 @@ WRONG_MISTAKE = {
 }
 
 MORE_WRONG = {
+    'ex2_non_scalar': {
+        "'backward() needs a 0-d result': refuses a one-element result of another shape": """
+predicted_raises_row = True
+predicted_raises_corner = True
+predicted_raises_mean = False
+why_backward_failed = "B"
+
+
+def square_backward(x, gradient=None):
+    y = x ** 2
+    if gradient is None and y.dim() > 0:
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
+    y.backward(gradient)
+    return x.grad
+
+
+def grad_with_sum(x):
+    (x ** 2).sum().backward()
+    return x.grad
+""",
+    },
     'ex1_trainable': {
         'an op after requires_grad makes a non-leaf': """
 predicted_is_plain_tensor = True
@@ -150,9 +179,19 @@ def trainable(values):
     return torch.tensor(values, dtype=torch.float32, requires_grad=True) * 1
 """,
     },
-    'ex3_vjp': {
-        'A.T @ v by hand: x.grad never filled': """def vjp(A, x, v):
-    return A.T @ v
+    'ex3_jacobian': {
+        'v ignored: the gradient of y.sum() in every row': """
+def jacobian(A, x):
+    rows = []
+    for i in range(A.shape[0]):
+        x.grad = None
+        (A @ x ** 2).sum().backward()
+        rows.append(x.grad)
+    return torch.stack(rows)
+""",
+        'J = A: the chain rule through x ** 2 dropped': """
+def jacobian(A, x):
+    return A.clone()
 """,
     },
     'ex4_seed_function': {
@@ -192,6 +231,7 @@ def two_grads(x):
         'returns a detached y': """
 predicted_y_is_leaf = False
 predicted_y_grad = None
+predicted_w_is_leaf = True
 
 
 def intermediate(x):

@@ -18,14 +18,17 @@ from ..failure import Hint
 from ..grads import autograd, call_without_autograd, leaf, random_leaf as random_x
 from ..i18n import _
 from ..labels import of_shape, part, predicted
-from .torch_side_ch07 import (DOT_FACTS, TWICE, WHY_BACKWARD_FAILED, _backward_twice, _random_numbers, _second_backward_raises,
-                             _sgd_step, _square_backward, _torch_scale, _unguarded_step, seed_f)
+from .torch_side_ch07 import (DOT_FACTS, IMPLICIT, TWICE, WHY_BACKWARD_FAILED, _backward_twice, _implicit_backward_raises,
+                             _random_numbers, _second_backward_raises, _sgd_step, _square_backward, _torch_scale, _unguarded_step,
+                             seed_f)
 
 MISTAKES = {  # what each exercise exists to catch; tests/wrong_answers/ holds an answer making each mistake
     "ch07.trainable": ["no dtype: all-int values give int64, which cannot require grad",
                        "an op after requires_grad makes a non-leaf"],
-    "ch07.non_scalar": ["backward() with no argument on a non-scalar"],
-    "ch07.vjp": ["ignores v: the gradient of y.sum()", "A.T @ v by hand: x.grad never filled"],
+    "ch07.non_scalar": ["backward() with no argument on a non-scalar",
+                        "'backward() needs a 0-d result': refuses a one-element result of another shape"],
+    "ch07.jacobian": ["no reset between passes: each row adds up the rows before it",
+                      "v ignored: the gradient of y.sum() in every row", "J = A: the chain rule through x ** 2 dropped"],
     "ch07.seed_function": ["the product rule half done", "autograd inside the by-hand function"],
     "ch07.predict_dot": ["a leaf used twice, counted once", "the dot(x, x) term dropped"],
     "ch07.accumulate": ["no zero_() between the passes: 4x + 1",
@@ -70,6 +73,10 @@ def trainable(L: Learner, R: Rand, hidden: bool) -> None:
 
 @exercise("ch07.non_scalar")
 def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
+    if not hidden:
+        for name, (line, build) in IMPLICIT.items():
+            C.flag(L.get(name), _implicit_backward_raises(build), predicted(name, line),
+                   hint=Hint(_("torch's message says 'scalar outputs': how many elements does each result have?")))
     C.choice(L.get("why_backward_failed"), "B", WHY_BACKWARD_FAILED, "why_backward_failed",
              hint=Hint(_("what would the gradient of a whole tensor y even mean? Think of the weights v in vᵀJ.")))
     xs = [torch.ones(2, 3, requires_grad=True), torch.tensor([1.0, -2.0, 3.0], requires_grad=True)]
@@ -96,25 +103,19 @@ def non_scalar(L: Learner, R: Rand, hidden: bool) -> None:
 # ----------------------------------------------------------------------------- ex3
 
 
-@exercise("ch07.vjp")
-def vjp(L: Learner, R: Rand, hidden: bool) -> None:
+@exercise("ch07.jacobian")
+def jacobian(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
-        A = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-        cases = [(A, torch.ones(3, requires_grad=True), torch.tensor([1.0, 0.0])),
-                 (A, torch.ones(3, requires_grad=True), torch.tensor([0.5, -1.0]))]
-    else:  # v never all ones (that would be y.sum()'s gradient)
-        cases = []
-        for _i in range(5):
-            m, n = R.int(2, 5), R.int(1, 5)
-            cases.append((R.randn(m, n), R.randn(n, requires_grad=True), R.randn(m)))
-    for A, x, v in cases:
-        what = _("vjp(A, x, v) with A of shape {shape}, v = {v}").format(shape=tuple(A.shape), v=[round(a, 4) for a in v.tolist()])
-        want = autograd(lambda t: A @ t, x, grad_outputs=v)[0]
-        got = C.parts(L.call("vjp", A, x, v, inputs=True), what)
-        C.tensor(got[0], want, what, hint=Hint(_("each output y[i] is weighted by v[i]: where does v go in the backward call?"),
-                                              _("y = A @ x; y.backward(v); return x.grad.")))
-        C.grad(got[2], want, part(what, _("the leaf x")),
-               hint=Hint(_("the gradient must come from your own backward call, into x.grad.")))
+        cases = [(torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), torch.tensor([1.0, -1.0, 2.0]))]
+    else:  # always two rows or more (so a row that keeps the rows before it shows), random x (so J is never A)
+        cases = [(R.randn(R.int(2, 4), n), R.randn(n)) for n in (R.int(1, 4), R.int(2, 4), R.int(2, 4))]
+    for A, x in cases:
+        want = torch.autograd.functional.jacobian(lambda t: A @ t ** 2, x)
+        what = _("jacobian(A, x) with A of shape {shape}, x = {x}").format(shape=tuple(A.shape), x=[round(a, 4) for a in x.tolist()])
+        got = C.parts(L.call("jacobian", A, leaf(x), inputs=True), what)
+        C.tensor(got[0], want, what, hint=Hint(_("row i of J is vᵀJ for which v? And what does x.grad hold just before each pass?"),
+                                              _("for each row i: x.grad = None, a fresh y = A @ x ** 2, y.backward(v) with v[i] = 1 and "
+                                                "0 elsewhere; then x.grad is row i.")))
 
 
 # ----------------------------------------------------------------------------- ex4
@@ -193,6 +194,8 @@ def retain_grad(L: Learner, R: Rand, hidden: bool) -> None:
                hint=Hint(_("was y made by you directly, or computed by an op?")))
         C.value(L.get("predicted_y_grad"), C.outcome(lambda: y.grad), predicted("predicted_y_grad", "y.grad"),
                 hint=Hint(_("which tensors does backward fill .grad for, by default?")))
+        C.flag(L.get("predicted_w_is_leaf"), (torch.ones(3) * 2).is_leaf, predicted("predicted_w_is_leaf", "(torch.ones(3) * 2).is_leaf"),
+               hint=Hint(_("would autograd have anything to record for an op on a tensor that does not require grad?")))
         xs = [torch.tensor([0.0, 1.0, -1.0], requires_grad=True)]
     else:
         xs = [random_x(R) for _i in range(5)]

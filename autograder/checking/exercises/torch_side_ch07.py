@@ -26,6 +26,17 @@ WHY_BACKWARD_FAILED = {
 }
 
 
+# Exercise 2's lines, each run with implicit v on a fresh x = torch.ones(2, 3, requires_grad=True).
+IMPLICIT = {"predicted_raises_row": ("(x[0] ** 2).backward()", lambda x: x[0] ** 2),
+            "predicted_raises_corner": ("(x[:1, :1] ** 2).backward()", lambda x: x[:1, :1] ** 2),
+            "predicted_raises_mean": ("(x ** 2).mean().backward()", lambda x: (x ** 2).mean())}
+
+
+def _implicit_backward_raises(build) -> bool:
+    out = build(torch.ones(2, 3, requires_grad=True))
+    return C.outcome(out.backward).kind == "exception"
+
+
 def _square_backward(x: torch.Tensor, gradient=None) -> torch.Tensor:
     y = x ** 2
     y.backward(gradient)
