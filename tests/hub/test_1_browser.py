@@ -215,6 +215,7 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
 
         frame.locator("tr", has_text=CH).first.locator("td.collect a").click()
         expect(frame.locator("#success-modal .modal-body")).to_contain_text(f"Successfully collected submissions of '{CH}'")
+        expect(frame.locator("#success-modal")).to_have_css("opacity", "1")  # faded in: the screenshot shows it whole
         shot(page, "03-instructor-3-collected")
         submitted = hub.grader_home / "course" / "submitted"
         assert sorted(p.name for p in submitted.iterdir()) == ["student1", "student2"]
@@ -227,12 +228,12 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
         term.click()
         log = hub.grader_home / "grade.log"
         page.keyboard.type(f"(autograder grade {CH} --course ~/course --jobs 2 --force; whoami) 2>&1 | tee ~/grade.log\n")
-        deadline = time.monotonic() + 900
-        while "autograder: graded" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        grader = hub.roster["grader"]
+        deadline = time.monotonic() + 900  # until whoami, which runs once `autograder grade` has exited
+        while not (log.read_text() if log.exists() else "").strip().endswith(grader) and time.monotonic() < deadline:
             time.sleep(2)
-        time.sleep(2)  # whoami
         out = log.read_text()
-        assert "autograder: graded 2 notebooks" in out and out.strip().endswith(hub.roster["grader"]), out[-3000:]
+        assert "autograder: graded 2 notebooks" in out and out.strip().endswith(grader), out[-3000:]
         shot(page, "03-instructor-4-graded-in-terminal")
 
         with Gradebook(f"sqlite:///{hub.grader_home / 'course' / 'gradebook.db'}") as gb:
@@ -246,6 +247,7 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
             page.goto(formgrader)
             page.locator("tr", has_text=CH).first.locator(f"td.{action} a").click()
             expect(page.locator("#success-modal .modal-body")).to_contain_text(f"Successfully {done} feedback of '{CH}'")
+            expect(page.locator("#success-modal")).to_have_css("opacity", "1")
         shot(page, "03-instructor-5-feedback-released")
     released = list((hub.exchange / "feedback").glob("*.html"))
     assert len(released) == 2, released
