@@ -35,14 +35,14 @@ c.JupyterHub.hub_ip = "127.0.0.1"
 # Fixed offsets from the public port, so that a restarted hub finds its proxy and servers find the hub.
 c.JupyterHub.hub_port = PORT + 1
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{PORT + 2}"
-c.ConfigurableHTTPProxy.command = [roster["proxy"]]
 # A hub restart (upgrade, crash) leaves the proxy and the students' servers running: no work is lost.
-c.ConfigurableHTTPProxy.should_start = True
+# hub/serve.py starts the proxy, once (a hub that starts it would kill the old one when it starts again).
+c.ConfigurableHTTPProxy.should_start = False
+c.ConfigurableHTTPProxy.auth_token = (PREFIX / "hub" / "proxy_token").read_text().strip()
 c.JupyterHub.cleanup_proxy = False
 c.JupyterHub.cleanup_servers = False
 c.JupyterHub.db_url = f"sqlite:///{PREFIX / 'hub' / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(PREFIX / "hub" / "jupyterhub_cookie_secret")
-c.ConfigurableHTTPProxy.pid_file = str(PREFIX / "hub" / "proxy.pid")
 
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.open_sessions = False  # no login session (utmp, systemd) for a notebook server

@@ -24,6 +24,7 @@ def local(tmp_path_factory, monkeypatch_module):
     (prefix / "hub" / "roster.json").write_text(json.dumps(dict(
         course=COURSE, grader=GRADER, instructors=["instructor"], students=["student1", "student2", "student3"],
         student_env="/opt/s", grader_env="/opt/g", proxy="/opt/p")))
+    (prefix / "hub" / "proxy_token").write_text("t")  # hub/serve.py writes it before the hub reads its config
     monkeypatch_module.setenv("HUB_PREFIX", str(prefix))
     monkeypatch_module.delenv("HUB_TEST_TOKEN", raising=False)
     c = Config()

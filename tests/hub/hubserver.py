@@ -99,7 +99,8 @@ class Hub:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "AUTOGRADER"))}
         env.update(HUB_PREFIX=str(self.prefix), HUB_PORT=str(self.port), HUB_TEST_TOKEN=self.token)
         with open(self.log, "a") as log:
-            self.proc = subprocess.Popen([ENVS / "grader" / "bin" / "jupyterhub", "-f", REPO / "hub" / "jupyterhub_config.py"],
+            # As `make hub`: the proxy once (a restart finds it running), then JupyterHub in this process.
+            self.proc = subprocess.Popen([sys.executable, REPO / "hub" / "serve.py"],
                                          cwd=self.prefix / "hub", env=env, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
         deadline = time.monotonic() + timeout

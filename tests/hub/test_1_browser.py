@@ -204,6 +204,8 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
         assert href == f"//{COURSE}--service.localhost/services/{COURSE}/", href
         page.goto(f"http:{href.replace('.localhost/', f'.localhost:{hub.port}/', 1)}")
         expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=180_000)
+        # The service's JupyterLab is the grader account's: its home holds the course and the solutions.
+        expect(page.locator(".jp-DirListing-content")).to_contain_text("solutions")
         shot(page, "03-instructor-1-formgrader-service-lab")
         assert page.url.startswith(hub.url(f"/services/{COURSE}/", f"{COURSE}--service")), page.url
 
