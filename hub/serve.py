@@ -37,8 +37,8 @@ def running(pid_file: Path) -> bool:
 
 
 def start_proxy(prefix: Path, port: int) -> None:
-    """configurable-http-proxy on 127.0.0.1:PORT (API on PORT+2), routing to the hub (PORT+1) by default;
-    left alone when it already runs."""
+    """configurable-http-proxy on 127.0.0.1:PORT (API on PORT+2), routing by host name, to the hub (PORT+1)
+    by default, with the flags JupyterHub gives a proxy it starts; left alone when it already runs."""
     state = prefix / "hub"
     pid_file = state / "proxy.pid"
     if running(pid_file):
@@ -49,7 +49,8 @@ def start_proxy(prefix: Path, port: int) -> None:
     with open(state / "proxy.log", "a") as log:
         proc = subprocess.Popen([roster["proxy"], "--ip", "127.0.0.1", "--port", str(port),
                                  "--api-ip", "127.0.0.1", "--api-port", str(port + 2),
-                                 "--default-target", hub, "--error-target", f"{hub}/hub/error"],
+                                 "--default-target", hub, "--error-target", f"{hub}/hub/error",
+                                 "--host-routing"],  # users and services on subdomains (subdomain_host)
                                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)  # not the hub's: stopping the hub leaves it running
     pid_file.write_text(str(proc.pid))
