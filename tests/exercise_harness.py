@@ -21,25 +21,40 @@ def _setup_source(ch: str) -> str:
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
+def kernel_cells(ch: str, overrides: dict[str, str] | None = None) -> list[tuple[str, str, bool]]:
+    """(grade_id, source, is_answer) of what a learner's kernel runs after the setup cell, in notebook order: every
+    answer cell (the solution's, or ``overrides``) and every cell of code the course gives the answers to build on
+    (a locked cell marked ``metadata.course.given``, e.g. chapter 09's worked ``+``)."""
+    nb = nbformat.read(str(solution_path(ch)), as_version=4)
+    answers = {**solution_answers(nb), **(overrides or {})}
+    out = []
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in answers:
+            out.append((meta["grade_id"], answers[meta["grade_id"]], True))
+        elif c.cell_type == "code" and c.metadata.get("course", {}).get("given"):
+            out.append((meta.get("grade_id", "given"), c.source, False))
+    return out
+
+
 def solution_answers_of(ch: str) -> dict[str, str]:
     """What a perfect student types in each answer cell of chapter ``ch``."""
     return solution_answers(nbformat.read(str(solution_path(ch)), as_version=4))
 
 
 def namespace(ch: str, overrides: dict[str, str] | None = None, broken: list[str] | None = None) -> dict:
-    """The globals a learner's kernel would have after the setup cell and every answer cell.
+    """The globals a learner's kernel would have after the setup cell and every answer cell (and the given code).
 
     Every answer cell must run: one that raises fails the test, so a broken wrong answer never passes
     for a wrong one. Where cells are meant to raise (a blank stub), pass ``broken``: then, as in a
     notebook, such a cell is skipped, later cells run on, and its grade_id is appended to ``broken``."""
-    answers = {**solution_answers(nbformat.read(str(solution_path(ch)), as_version=4)), **(overrides or {})}
     ns: dict = {}
     exec(_setup_source(ch), ns)
-    for gid, src in answers.items():
+    for gid, src, is_answer in kernel_cells(ch, overrides):
         try:
             exec(compile(src, gid, "exec"), ns)
         except Exception as exc:
-            if broken is None:
+            if broken is None or not is_answer:
                 raise AssertionError(f"{ch}: the answer cell {gid} does not run ({type(exc).__name__}: {exc})") from exc
             broken.append(gid)
     return ns
@@ -85,26 +100,35 @@ def passes_quietly(name: str, ns: dict, seed: int, hidden: bool) -> bool:
         return passes(name, ns, seed, hidden)
 
 
-def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
-    """Record the answers as the sandbox would, send them through the tape's JSON form, and let a
-    judge with no learner namespace replay the exercise on them. True when the judge finds no fault."""
-    from autograder.checking import checks
-    from autograder.grading.tape import dumps, loads
+def answered(ns: dict, checks: list[tuple[str, bool]], seed: int):
+    """One test cell as the grader sees it: planned on the trusted side, its questions answered on ``ns`` by the
+    sandbox's own answering code (wire form in, wire form out), sealed for the judge."""
+    from autograder.checking.exercise import STEPS
+    from autograder.grading.judge import Sealed
+    from autograder.grading.plan import plan_cell
+    from autograder.grading.recorder import answer
 
-    tape: list = []
-    checks.recording = True
-    try:
-        run_exercise(name, Learner(ns=ns, tape=tape), seed, hidden)
-    except CheckFailure:
-        pass  # as in check(): no verdict while recording (e.g. C.parts on a missing function)
-    finally:
-        checks.recording = False
-    replayed = [tuple(step) for step in loads(dumps([list(step) for step in tape]))]
-    try:
-        run_exercise(name, Learner(tape=replayed, replay=True), seed, hidden)
-    except CheckFailure:
-        return False
-    return True
+    plans = plan_cell(checks, seed)
+    return Sealed(plans, [answer(STEPS, ns, w).decode() for p in plans for w in p.questions])
+
+
+def recorded(name: str, ns: dict, seed: int, hidden: bool):
+    """(plan, answers) of one check, as grading makes them: planned on the trusted side, answered on ``ns``."""
+    from autograder.checking.exercise import STEPS
+    from autograder.grading.plan import plan_check
+    from autograder.grading.recorder import answer
+    from autograder.grading.tape import loads
+
+    plan = plan_check(name, hidden, seed)
+    return plan, [loads(answer(STEPS, ns, w)) for w in plan.questions]
+
+
+def judged_by_replay(name: str, ns: dict, seed: int, hidden: bool) -> bool:
+    """Plan the exercise, answer its questions as the sandbox would, and let a judge with no learner namespace
+    replay the exercise on the answers. True when the judge finds no fault."""
+    from autograder.grading.judge import judge_cell
+
+    return judge_cell([(name, hidden)], answered(ns, [(name, hidden)], seed), seed)[0]
 
 
 def failures(ch: str, ns: dict, runs=((False, 0), (True, 1), (True, 2), (True, 3))) -> set[str]:

@@ -168,12 +168,16 @@ def test_a_forged_tape_is_rejected_not_executed():
 
 
 def test_replay_reads_answers_from_the_tape_only():
+    from autograder.checking.exercise import STEPS
+    from autograder.grading.plan import PlanMismatch, plan_check, replay
+    from autograder.grading.recorder import answer
+
     ns = {"make_grid": lambda r, c: torch.arange(r * c, dtype=torch.float32).reshape(r, c)}
-    recorded: list = []
-    run_exercise("ch01.make_grid", Learner(ns=ns, tape=recorded), 7, True)
-    run_exercise("ch01.make_grid", Learner(tape=list(recorded), replay=True), 7, True)
-    # The near-miss: the same tape judged with other hidden inputs (another seed) must fail.
-    with pytest.raises(CheckFailure):
-        run_exercise("ch01.make_grid", Learner(tape=list(recorded), replay=True), 8, True)
+    plan = plan_check("ch01.make_grid", True, 7)
+    recorded = [tape.loads(answer(STEPS, ns, w)) for w in plan.questions]
+    replay(plan, recorded, 7)
+    # The near-miss: the same answers judged with other hidden inputs (another seed) must fail.
+    with pytest.raises((CheckFailure, PlanMismatch)):
+        replay(plan, recorded, 8)
     with pytest.raises(CheckFailure):  # a truncated tape (test cell cut short) fails, never passes
-        run_exercise("ch01.make_grid", Learner(tape=recorded[:1], replay=True), 7, True)
+        replay(plan, recorded[:1], 7)

@@ -12,7 +12,7 @@ import torch
 from autograder.checking import checks as C
 from autograder.checking.answers import Answer, freeze, missing
 from autograder.checking.checks import CheckFailure, Hint
-from autograder.checking.exercise import Learner, REGISTRY, check, exercise, run_exercise
+from autograder.checking.exercise import REGISTRY, check, exercise
 from autograder.checking.i18n import _
 
 LADDER = Hint(_("look at the dtype arange counts in."), _("ask arange for dtype=torch.float32."))
@@ -47,14 +47,12 @@ def test_another_check_failing_starts_on_the_first_rung():
 
 
 def test_grading_replay_shows_the_pointer_only_however_often_it_fails():
-    tape: list = []
-    C.recording = True
-    try:
-        run_exercise("zz.ladder", Learner(ns={"grid": lambda n: torch.arange(n)}, tape=tape), 1, False)
-    finally:
-        C.recording = False
+    from autograder.grading.plan import replay
+    from exercise_harness import recorded
+
+    plan, answers = recorded("zz.ladder", {"grid": lambda n: torch.arange(n)}, 1, False)
     for _round in range(3):
-        msg = str(failure(run_exercise, "zz.ladder", Learner(tape=list(tape), replay=True), 1, False))
+        msg = str(failure(replay, plan, answers, 1))
         assert "hint: look at the dtype" in msg and "dtype=torch.float32" not in msg
 
 
@@ -167,19 +165,12 @@ def test_a_call_judged_by_its_effect_must_have_run():
 
 def test_the_judge_feedback_shows_the_first_rung_even_after_the_learner_climbed():
     # The learner failed twice in their kernel (and saw the direct hint); grading feedback, rendered by the
-    # judge from the recorded answers, shows the pointer only.
+    # judge from the sealed answers, shows the pointer only.
     from autograder.grading import judge as J
-    from autograder.grading.tape import dumps
+    from exercise_harness import answered
     ns = {"check": check, "grid": lambda n: torch.arange(n)}
     for _round in range(2):
         failure(exec, 'check("zz.ladder")', ns)
-    tape: list = []
-    C.recording = True
-    try:
-        run_exercise("zz.ladder", Learner(ns=ns, tape=tape), 1, False)
-    finally:
-        C.recording = False
-    raw = (dumps({"exercise": "zz.ladder", "hidden": False, "seed": 0, "tape": [[s, a] for s, a in tape]}) + "\n").encode()
-    passed, outputs, _why = J.judge_cell([("zz.ladder", False)], raw, 1)
+    passed, outputs, _why = J.judge_cell([("zz.ladder", False)], answered(ns, [("zz.ladder", False)], 1), 1)
     shown = outputs[-1]["evalue"]
     assert not passed and "hint: look at the dtype" in shown and "dtype=torch.float32" not in shown

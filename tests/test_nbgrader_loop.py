@@ -1,6 +1,7 @@
 """The whole nbgrader loop, per chapter, through real `nbgrader generate_assignment` and `autograde`:
 the solution scores full, the untouched notebook scores 0 (and grading completes), and each
-exercise's typical wrong answer scores less than full on that exercise and only there."""
+exercise's typical wrong answer scores less than full on that exercise and only there. None of them
+raises a single flag: the sandbox's tampering reports have no false positives on honest work."""
 from __future__ import annotations
 
 import runpy
@@ -8,8 +9,12 @@ import runpy
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.grading import results, sandbox
 from autograder.tools import submissions as S
 from conftest import CHAPTERS, REPO, run, solution_path
+
+# What this host's sandbox cannot enforce is said on every result; anything else would be a false positive.
+HOST_FLAGS = [] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LIMIT_FLAG]
 
 
 def wrong_answers(ch: str) -> dict[str, str]:
@@ -58,3 +63,5 @@ def test_solution_full_blank_zero_wrong_answers_lose(ch, course):
         assert score < max_score, f"the typical wrong answer to {gid} still scores full marks"
         others = {k: v for k, v in got.items() if k != f"{gid}_test" and v[0] != v[1]}
         assert not others, f"the wrong answer to {gid} also cost points elsewhere: {others}"
+    flagged = {sid: r.flags for sid in students if (r := results.load(course, ch, sid, ch)) is None or r.flags != HOST_FLAGS}
+    assert not flagged, f"honest work raised flags: {flagged}"

@@ -2,8 +2,6 @@
 and a host where no pids cgroup can be made. And the fallback still leaves no process behind."""
 from __future__ import annotations
 
-import json
-
 from autograder.grading import flags as F
 from autograder.grading import sandbox, worker
 from conftest import require
@@ -14,7 +12,7 @@ DAEMON = ("import subprocess, sys\n"
 
 
 def _outputs(result: worker.RunResult) -> list[str]:
-    return [o.get("text", "") for line in result.cells.decode().splitlines() for o in json.loads(line)["outputs"]]
+    return [o.get("text", "") for _, cell in sorted(result.cells.items()) for o in cell["outputs"]]
 
 
 def _alive(pid: int) -> bool:
@@ -28,7 +26,7 @@ def _alive(pid: int) -> bool:
 def run_one(root, source: str) -> worker.RunResult:
     pool = worker.Pool(1, root)
     try:
-        return pool.run(worker.Job(cells=[(0, source)], files={}, seed=1))
+        return pool.run(worker.Job.of(source))
     finally:
         pool.close()
 
@@ -37,11 +35,11 @@ def test_the_fallback_kills_a_daemon_in_its_own_session(monkeypatch, tmp_path):
     monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
     pool = worker.Pool(1, tmp_path / "pool")
     try:
-        first = pool.run(worker.Job(cells=[(0, DAEMON)], files={}, seed=1))
+        first = pool.run(worker.Job.of(DAEMON))
         daemon = int(_outputs(first)[0])
         # the zygote has already answered, so it is done cleaning up; nothing waits on a timer here
         alive_after_notebook = _alive(daemon)
-        pool.run(worker.Job(cells=[(0, "print(1)")], files={}, seed=1))
+        pool.run(worker.Job.of("print(1)"))
     finally:
         pool.close()
     assert first.reason is None, first.reason

@@ -2,30 +2,19 @@
 result file keeps them: what the class report is rebuilt from."""
 from __future__ import annotations
 
-from autograder.checking import checks
 from autograder.checking.checks import CheckFailure
 from autograder.checking.exercise import VISIBLE_SEED, Learner, run_exercise
 from autograder.grading import judge as J
 from autograder.grading import results as R
-from autograder.grading.tape import dumps
-from exercise_harness import namespace, wrong_answers
+from exercise_harness import answered, namespace, wrong_answers
 
 CH, GID, NAME = "01_creating_tensors", "ex1_make_grid", "ch01.make_grid"
 HIDDEN_SEED = 7
 
 
-def taped(ns: dict, cell: list[tuple[str, bool]]) -> bytes:
-    """One test cell's tape, recorded as the sandbox records it."""
-    lines = []
-    for name, hidden in cell:
-        tape: list = []
-        checks.recording = True
-        try:
-            run_exercise(name, Learner(ns=ns, tape=tape), HIDDEN_SEED if hidden else VISIBLE_SEED, hidden)
-        finally:
-            checks.recording = False
-        lines.append(dumps({"exercise": name, "hidden": hidden, "seed": 0, "tape": [[s, a] for s, a in tape]}))
-    return ("\n".join(lines) + "\n").encode()
+def taped(ns: dict, cell: list[tuple[str, bool]]) -> J.Sealed:
+    """One test cell's sealed answers, planned and answered as grading plans and answers them."""
+    return answered(ns, cell, HIDDEN_SEED)
 
 
 def failure_in_process(ns: dict, hidden: bool) -> CheckFailure:
@@ -72,8 +61,10 @@ def test_a_check_failing_only_on_hidden_tests_says_so():
 
 
 def test_a_tape_the_judge_cannot_use_is_a_failed_verdict_without_values():
+    right = taped(namespace(CH), CELL)
+    garbled = J.Sealed(right.plans, ["\xff not an answer"] * len(right.answers))
     another_cells = taped(namespace(CH), [("ch01.convert", False)])
-    for raw, template in ((b"", J.NO_ANSWERS), (b"\xff\xfe", J.UNREADABLE), (another_cells, J.NOT_THIS_CELLS)):
+    for raw, template in ((None, J.NO_ANSWERS), (garbled, J.UNREADABLE), (another_cells, J.NOT_THIS_CELLS)):
         verdicts: list[dict] = []
         passed, _, why = J.judge_cell(CELL, raw, HIDDEN_SEED, verdicts=verdicts)
         assert not passed and len(verdicts) == 1

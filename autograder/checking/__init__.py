@@ -2,9 +2,10 @@
 
 Modules, in the order an answer flows through them:
 
-* ``answers``   freeze learner values into plain data, through accessors captured from torch's C type
+* ``freezing``  freeze learner values into plain data (``answers``): exact types only, read without dispatch
 * ``checks``    compare answers with torch, raise teaching failures
-* ``exercise``  register exercises; ``check()``; run them interactive or replay them on recorded answers
+* ``exercise``  register exercises and steps; ``check()``; the Learner that runs steps, or asks a plan or a
+  replay for their answers
 * ``exercises`` the chapters' exercises, one module per chapter
 * ``grads``, ``graphs`` helpers the gradient chapters' exercises share
 """

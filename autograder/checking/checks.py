@@ -29,8 +29,8 @@ _TOL = {
 }
 
 
-# Set while answers are being recorded in the sandbox: there, checks decide nothing
-# (the trusted judge does), so every check is a no-op and all answers get recorded.
+# Set while the trusted grading process plans an exercise (collects the questions to ask the learner's
+# process): every answer is still pending, so every check is a no-op and every question gets asked.
 recording = False
 
 
@@ -284,6 +284,10 @@ def parts(got: Answer, what: str, *, hint: HintArg = None) -> tuple:
     Not a verdict but a guard: when the learner's function is not defined yet the answer is
     'missing', not a tuple, and indexing it would crash with a traceback instead of a lesson.
     """
+    if got.kind == "pending":  # planning: the answer will be a tuple of this many items
+        if got.value is None:
+            raise TypeError(f"{what}: C.parts needs an answer of known length, from L.call(..., inputs=True)")
+        return got.value
     if got.kind != "tuple":
         _not_an_answer(got, Answer("tuple"), what, hint)
         raise CheckFailure(what, _("expected a tuple."), want=_("a tuple"), got=got.describe(), hint=hint)

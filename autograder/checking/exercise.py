@@ -8,22 +8,28 @@ two with :mod:`autograder.checking.checks`.
 
 A test cell in a chapter calls ``check("ch01.arange")`` (visible, fixed examples),
 and in its hidden part ``check("ch01.arange", hidden=True)`` (random inputs).
-The same exercise runs in one of three modes:
+The same exercise runs in one of three modes, told apart by where a :class:`Learner`'s
+answers come from:
 
-* interactive (JupyterLab, nbval, plain nbgrader): learner and judge in one kernel;
-* record (inside the grading sandbox): only the learner's answers are taped;
-  no verdict is decided there;
-* replay (the trusted judge, which never runs learner code): the exercise runs
-  again against the taped answers, with torch computing the expected side.
+* **interactive** (a student's own JupyterLab, nbval): ``Learner(ns=...)`` runs each step
+  against the live namespace, and the checks compare in the same kernel;
+* **plan** (the trusted grading process, before the sandbox runs): ``Learner(source=...)``
+  only collects the questions (which step, which arguments); every check is a no-op and each
+  answer is *pending*. The sandbox is sent those questions, never the exercise;
+* **replay** (the trusted judge, afterwards): ``Learner(source=...)`` hands back the answers the
+  sandbox sealed, one per question, after checking that the replay asks exactly what the plan
+  asked; torch's side is computed here, and the checks decide.
 
-So the verdict is computed where learner code cannot reach it, by the very code a
-learner sees pass or fail in JupyterLab.
+Between plan and replay, the learner's process only answers: it runs each step (a
+:func:`step`: ``_get``, ``_call``, ``_call_with_inputs`` or course code registered with
+``@step``) on the learner's namespace and freezes what comes back. No exercise, no expected
+value and no hidden seed ever enter it. So the verdict is computed where learner code cannot
+reach it, by the very code a learner sees pass or fail in JupyterLab.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
-import inspect
 import os
 import secrets
 import sys
@@ -33,7 +39,6 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from . import checks
 from .answers import Answer, freeze, frozen_exception, missing
 from .checks import CheckFailure
 from .i18n import _
@@ -54,18 +59,36 @@ def exercise(name: str) -> Callable[[ExerciseFn], ExerciseFn]:
     return register
 
 
-def step(fn: Callable[..., Any]) -> Callable[..., Any]:
+def step(fn: Callable[..., Any] | None = None, *, parts: int = 0) -> Any:
     """Mark ``fn(ns, *args)`` as course code that ``L.run`` may run in the learner's process.
 
     A step must be a module-level function of ``autograder.checking``: the judge never runs it (it reads
-    the step's recorded answer), so its name is what ties a recorded answer to the question asked."""
-    if not fn.__module__.startswith("autograder.checking") or "<locals>" in fn.__qualname__:
-        raise ValueError(f"{fn.__qualname__}: a step is a module-level function of autograder.checking")
-    STEPS[fn.__qualname__] = fn
-    return fn
+    the step's recorded answer), so its name is what ties a recorded answer to the question asked. A step
+    that always returns a tuple of ``parts`` items says so (``@step(parts=2)``): planning, which runs no step,
+    then hands ``C.parts`` that many pending items."""
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if not fn.__module__.startswith("autograder.checking") or "<locals>" in fn.__qualname__:
+            raise ValueError(f"{fn.__qualname__}: a step is a module-level function of autograder.checking")
+        STEPS[_name(fn)] = fn
+        STEP_PARTS[_name(fn)] = parts
+        return fn
+    return register(fn) if fn is not None else register
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', '?')}"
+
+
+def step_name(fn: Callable[..., Any]) -> str:
+    """The name a question calls a step by: ``module:qualname``, the same in every process."""
+    name = _name(fn)
+    if STEPS.get(name) is not fn:
+        raise TypeError(f"L.run({name}): steps are module-level functions of autograder.checking decorated with @step")
+    return name
 
 
 STEPS: dict[str, Callable[..., Any]] = {}
+STEP_PARTS: dict[str, int] = {}
 
 
 def lookup(name: str) -> ExerciseFn:
@@ -110,41 +133,26 @@ class TapeMismatch(CheckFailure):
     """The judge asked for an answer the sandbox never recorded (the test cell did not run to the end)."""
 
 
+Source = Callable[[str, tuple, int], Answer]  # (step name, arguments, parts) -> the answer to that question
+
+
 @dataclasses.dataclass
 class Learner:
-    """The learner's namespace, seen only through frozen answers."""
+    """The learner's namespace, seen only through frozen answers.
 
-    ns: dict | None = None  # live namespace (interactive, record)
-    tape: list | None = None  # recorded (step, Answer) pairs (record: appended; replay: consumed)
-    replay: bool = False
-    _pos: int = 0
+    Interactive: ``Learner(ns=...)`` runs each step on the live namespace. Plan and replay:
+    ``Learner(source=...)`` asks ``source(step, args, parts)`` for each answer instead, and never
+    runs a step (``parts`` is how many items the answer's tuple will have, when that is known)."""
 
-    def run(self, fn: Callable[..., Any], *args: Any) -> Answer:
-        """Run library function ``fn(ns, *args)`` against the learner's namespace; freeze what it returns.
+    ns: dict | None = None
+    source: Source | None = None
 
-        ``fn`` is course code, not learner code, but it calls learner code, so in the
-        judge it is never run: its answer comes from the tape instead.
-        """
-        step = getattr(fn, "__qualname__", str(fn))
-        if self.replay:
-            assert self.tape is not None
-            if self._pos >= len(self.tape):
-                raise TapeMismatch("answers", "no answer was recorded for this check: the test cell did not run to the end.")
-            got_step, ans = self.tape[self._pos]
-            self._pos += 1
-            if got_step != step or not isinstance(ans, Answer):
-                raise TapeMismatch("answers", "the recorded answers do not match this test (was the test cell changed?).")
-            return ans
-        with warnings.catch_warnings():
-            # Learner code may warn (e.g. reading a non-leaf's .grad); a warning never costs points.
-            warnings.simplefilter("ignore")
-            try:
-                ans = freeze(fn(self.ns, *args))
-            except Exception as exc:
-                ans = frozen_exception(exc)
-        if self.tape is not None:
-            self.tape.append((step, ans))
-        return ans
+    def run(self, fn: Callable[..., Any], *args: Any, parts: int = 0) -> Answer:
+        """Run step ``fn(ns, *args)`` against the learner's namespace; freeze what it returns."""
+        name = step_name(fn)
+        if self.source is not None:
+            return self.source(name, args, parts or STEP_PARTS.get(name, 0))
+        return answer(fn, self.ns, args)
 
     def get(self, name: str) -> Answer:
         """The learner's variable ``name``."""
@@ -157,15 +165,35 @@ class Learner:
         for checks on the inputs themselves: their ``.grad``, or whether the result shares
         their memory.
         """
-        return self.run(_call_with_inputs if inputs else _call, name, args, kwargs)
+        if inputs:
+            return self.run(_call_with_inputs, name, args, kwargs, parts=1 + len(args))
+        return self.run(_call, name, args, kwargs)
 
 
+def answer(fn: Callable[..., Any], ns: dict | None, args: tuple) -> Answer:
+    """What step ``fn`` gives on ``ns``, frozen: its value, or the error it raised. Never raises an Exception."""
+    with warnings.catch_warnings():
+        # Learner code may warn (e.g. reading a non-leaf's .grad); a warning never costs points.
+        warnings.simplefilter("ignore")
+        try:
+            return freeze(fn(ns, *args))
+        except Exception as exc:
+            return frozen_exception(exc)
+
+
+def pending(parts: int) -> Answer:
+    """The answer a plan hands back for a question not asked yet (``C.parts`` unpacks one of ``parts`` items)."""
+    return Answer("pending", tuple(Answer("pending") for _part in range(parts)) if parts else None)
+
+
+@step
 def _get(ns: dict, name: str) -> Any:
     if name not in ns:
         return _Missing(name)
     return ns[name]
 
 
+@step
 def _call(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
     if name not in ns:
         return _Missing(name)
@@ -173,6 +201,7 @@ def _call(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
     return ns[name](*copy.deepcopy(args), **copy.deepcopy(kwargs))
 
 
+@step
 def _call_with_inputs(ns: dict, name: str, args: tuple, kwargs: dict) -> Any:
     if name not in ns:
         return _Missing(name)
@@ -231,22 +260,11 @@ def passed(label: str) -> str:
 def check(name: str, hidden: bool = False) -> None:
     """Grade exercise ``name`` against the caller's namespace (the notebook's globals)."""
     ns = sys._getframe(1).f_globals
-    seed = VISIBLE_SEED if not hidden else int(os.environ.get("AUTOGRADER_SEED", "0")) or secrets.randbits(31)
     label_ = label(name, hidden)
-    if mode() == "record":
-        from ..grading.tape import record
-        tape: list = []
-        learner = Learner(ns=ns, tape=tape)
-        checks.recording = True
-        try:
-            run_exercise(name, learner, seed, hidden)
-        except Exception as exc:  # no verdict here: the judge decides from the tape
-            tape.append(("!", frozen_exception(exc)))
-        finally:
-            checks.recording = False
-        record(name, hidden, seed, tape)
-        print(f"answers recorded for {label_}")
+    if mode() == "sandbox":  # grading: the grader asks its questions itself; nothing is decided in this process
+        print(_("{label}: checked by the grader").format(label=label_))
         return
+    seed = VISIBLE_SEED if not hidden else secrets.randbits(31)
     learner = Learner(ns=ns)
     try:
         run_exercise(name, learner, seed, hidden)

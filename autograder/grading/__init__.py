@@ -9,15 +9,21 @@ Stage by stage:
   and RLIMIT_AS (2 GiB) / FSIZE / NOFILE limits. Without bwrap: rlimits and a private temp copy, and
   every result carries a ``no-sandbox`` flag; where no pids cgroup can be made (as root), a
   ``no-process-limit`` flag. Both send the submission to a human.
-* ``worker``    warm workers: one zygote per core imports torch, IPython and the checking library once,
-  becomes non-dumpable, and forks one fresh process per notebook; per-cell timeout (SIGINT, then
-  SIGKILL) and per-notebook budget; afterwards ``kill(-1)`` empties the sandbox's pid namespace (without
-  bwrap: every descendant of the zygote, a child subreaper) and ``/tmp`` is wiped. A worker that dies or hangs is killed and restarted.
-* ``execute``   the cells run in IPython's InteractiveShell inside that process, in record mode;
-  outputs are kept up to a byte budget. ``tape`` is the answers' safe on-disk form (JSON + .npy).
-* ``judge``     the trusted side: for each grade cell it takes the ``check()`` calls from the gradebook's
-  copy of the instructor notebook, reads that cell's tape defensively and replays each exercise against
-  it with torch computing the expected side. ``scan`` flags code that reaches for the machinery.
+* ``worker``    the host's side of the warm workers: one sandboxed zygote per core, a job per notebook.
+* ``zygote``    inside the sandbox: imports torch, IPython and the checking library once, seals the code
+  that will run beside learner code (``seal``), becomes non-dumpable, and forks one learner's process
+  per notebook; sends it one cell at a time, measures every deadline from its own sends (SIGINT, then
+  SIGKILL), keeps the sealed records, restarts past a killed cell; afterwards ``kill(-1)`` empties the
+  sandbox's pid namespace (without bwrap: every descendant, ``cleanup``) and ``/tmp`` is wiped.
+* ``recorder``  the learner's process: runs code cells in IPython (``execute``), answers test cells'
+  questions, and sends every output and answer sealed over ``channel`` (a MAC-ed socketpair);
+  ``audit`` reports tampering (an audit hook, integrity checks, no signal handlers).
+* ``plan``      the trusted side before the notebook runs: each test cell's questions, and the job.
+  ``tape`` is the wire form of questions and answers (JSON + .npy, never pickle).
+* ``judge``     the trusted side afterwards: for each grade cell it takes the ``check()`` calls from the
+  gradebook's copy of the instructor notebook and replays each exercise on that cell's sealed answers
+  with torch computing the expected side. ``scan`` flags code that reaches for the machinery;
+  ``links`` drops links, devices and fifos from submitted folders before anything copies them.
 * ``preprocessors`` nbgrader's side, one preprocessor per module: SandboxedExecute replaces Execute,
   RepairStructure replaces DeduplicateIds, LimitOutputBytes, Judge before SaveAutoGrades, SaveVerdict last.
 * ``course``    the course's grading state: the hidden tests' secret and one result file per notebook.

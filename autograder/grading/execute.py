@@ -1,21 +1,18 @@
-"""Run a notebook's cells in the learner's process (forked from a warm worker), as a kernel would.
+"""The kernel part of the learner's process: an IPython shell whose outputs are captured as nbformat outputs.
 
-An IPython ``InteractiveShell`` runs each cell, so magics and ``!`` work and the display
-machinery is IPython's. Outputs are captured as nbformat outputs, with one budget in
-BYTES for the whole notebook (a 50 MB line is cut like 50 MB of lines). Tests run in
-record mode: ``check()`` only writes the learner's answers to ``/out/tape-<cell>.jsonl``;
-nothing here decides a grade. After each cell its outputs are appended to
-``/out/cells.jsonl``, so a process that dies mid-notebook still leaves the cells before.
+An IPython ``InteractiveShell`` runs each code cell (built once, in the zygote, and inherited by every
+learner's process), so magics and ``!`` work and the display machinery is IPython's. Outputs are
+captured with one budget in BYTES for the whole notebook (a 50 MB line is cut like 50 MB of lines).
+Errors are shown as their name and message, without frames: IPython's own traceback display walks
+frames, which the audit hook (:mod:`.audit`) reports as learner code reaching for the recorder's.
+Nothing here decides a grade; :mod:`.recorder` runs the cells and answers the test cells' questions.
 """
 from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 from typing import Any
-
-from .sandbox import Limits
 
 
 class Capture:
@@ -116,22 +113,43 @@ def make_shell():
     shell.display_trap.hook = shell.displayhook
     shell.display_pub = Pub(shell=shell)
 
-    def showtraceback(etype, evalue, stb) -> None:
-        try:
+    def showtraceback(exc_tuple=None, *args: Any, **kwargs: Any) -> None:
+        etype, evalue, _tb = exc_tuple or sys.exc_info()
+        try:  # the exception alone: its traceback's frames, and its chained exceptions', stay unread
             ename, text = getattr(etype, "__name__", str(etype)), str(evalue)
+            lines = [f"{ename}: {text}"] if text else [ename]
+            if isinstance(evalue, SyntaxError) and evalue.text:
+                lines[:0] = [f"  line {evalue.lineno}: {evalue.text.rstrip()}"]
         except Exception:
-            ename, text = "Exception", "<unprintable exception>"
+            ename, text, lines = "Exception", "<unprintable exception>", []
         CURRENT[0].rich({"output_type": "error", "ename": ename, "evalue": text[:10_000],
-                         "traceback": [str(line)[:10_000] for line in list(stb or [])[:200]]})
+                         "traceback": [str(line)[:10_000] for line in lines]})
 
-    shell._showtraceback = showtraceback
+    shell.showtraceback = showtraceback
+    shell.showsyntaxerror = lambda *args, **kwargs: showtraceback()
+    shell._format_exception_for_storage = lambda exc, *args, **kwargs: {  # IPython's history copy: frameless too
+        "ename": type(exc).__name__, "evalue": str(exc), "traceback": []}
     shell.system = shell.system_piped  # `!cmd` output is captured, as in a kernel
     return shell
 
 
+def run_code(shell: Any, source: str, cap: Capture) -> str:
+    """Run one code cell into ``cap``; never raises for anything the cell does. 'ok', or 'interrupted'."""
+    CURRENT[0] = cap
+    cap.outputs = []
+    try:
+        shell.run_cell(source, store_history=True)
+    except KeyboardInterrupt:  # the zygote's SIGINT between two statements IPython catches
+        cap.rich({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []})
+        return "interrupted"
+    except BaseException as exc:  # noqa: BLE001  SystemExit from an exit hook, an error in IPython itself
+        cap.rich({"output_type": "error", "ename": type(exc).__name__, "evalue": "", "traceback": []})
+    interrupted = any(o.get("ename") == "KeyboardInterrupt" for o in cap.outputs if o.get("output_type") == "error")
+    return "interrupted" if interrupted else "ok"
+
+
 def warm_up(shell) -> None:
-    """Trusted warm-up in the zygote (never learner code): IPython's traceback machinery (stack_data,
-    inspect's module-file caches: 0.18 s for the first error of every notebook otherwise), and
+    """Trusted warm-up in the zygote (never learner code): IPython's path through a failing cell, and
     matplotlib's inline backend, fonts and PNG rendering, so the first figure does not pay for them again."""
     count, names = shell.execution_count, set(shell.user_ns)
     shell.run_cell("raise NotImplementedError('warm-up')", store_history=False)
@@ -154,31 +172,3 @@ def warm_up(shell) -> None:
         plt.close(fig)
     except Exception:
         pass
-
-
-def run_job(shell, job: dict, progress: int, limits: Limits) -> None:
-    """Run ``job['cells']`` in order; never raises for anything a cell does."""
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):  # the zygote's control pipes must not reach learner code
-        os.dup2(devnull, fd)
-    os.chdir(job["cwd"])
-    os.environ.update({"AUTOGRADER_MODE": "record", "AUTOGRADER_SEED": str(job["seed"])})
-    CURRENT[0] = Capture(limits.output_bytes)
-    sys.stdout, sys.stderr = _Stream(CURRENT, "stdout"), _Stream(CURRENT, "stderr")
-    log = open(os.path.join(job["out"], "cells.jsonl"), "a", encoding="utf-8")  # the zygote made it writable
-    for index, source in job["cells"]:
-        os.environ["AUTOGRADER_TAPE"] = os.path.join(job["out"], f"tape-{index}.jsonl")
-        os.write(progress, f"s{index}\n".encode())
-        cap = CURRENT[0]
-        cap.outputs = []
-        try:
-            shell.run_cell(source, store_history=True)
-        except BaseException as exc:  # SystemExit from an exit hook, KeyboardInterrupt between cells
-            cap.rich({"output_type": "error", "ename": type(exc).__name__, "evalue": "", "traceback": []})
-        try:
-            line = json.dumps({"index": index, "execution_count": shell.execution_count - 1, "outputs": cap.outputs})
-        except (TypeError, ValueError):
-            line = json.dumps({"index": index, "outputs": [{"output_type": "stream", "name": "stdout", "text": "[unserialisable output]"}]})
-        log.write(line + "\n")
-        log.flush()
-    os.write(progress, b"e\n")

@@ -1,88 +1,49 @@
-"""The trusted judge: decide each grade cell from the taped answers, never from learner code.
+"""The trusted judge: decide each grade cell from its plan and its sealed answers, never from learner code.
 
-It runs in the grading process, which never executes learner code. For each grade cell it
-takes the list of ``check(...)`` calls from the TRUSTED source (the gradebook's copy of
-the instructor notebook, parsed with :mod:`ast`, never the submission), finds the answers
-the sandbox taped for that cell, and replays each exercise against them
-(``run_exercise(name, Learner(tape=..., replay=True), seed, hidden)``): torch's side is
-computed here, live. Anything malformed in a tape (forged, truncated, missing) scores 0
-for that cell with a reason; it never stops the batch.
+It runs in the grading process, which never executes learner code. Before the notebook ran, each
+test cell's ``check(...)`` calls, taken from the TRUSTED source (the gradebook's copy of the
+instructor notebook after nbgrader's OverwriteCells, parsed with :mod:`ast`, never run), were
+planned (:mod:`.plan`): the learner's process was sent their questions and nothing else. Now each
+exercise is replayed on the answers the zygote sealed for that cell, torch computing the expected
+side here, live, and every replay must ask exactly what its plan asked. Anything malformed, missing,
+or unsealed scores 0 for that cell with a reason; it never stops the batch.
 """
 from __future__ import annotations
 
-import ast
+import dataclasses
 import hashlib
 import hmac
 
 from . import tape as T
-from ..checking.answers import Answer
 from ..checking.checks import CheckFailure
-from ..checking.exercise import VISIBLE_SEED, Learner, label as label_of, passed, run_exercise
+from ..checking.exercise import TapeMismatch, label as label_of, passed
+from .plan import Check, Plan, PlanMismatch, parse_checks, replay
 
-Check = tuple[str, bool]
+__all__ = ["Check", "Sealed", "hidden_seed", "judge_cell", "parse_checks"]
 
-# The templates of verdicts the judge reaches without replaying a check (the tape let it down).
+# The templates of verdicts the judge reaches without replaying a check (the answers let it down).
 NO_ANSWERS = "no answers were recorded for this test (it did not run to the end)"
-UNREADABLE = "forged-tape: the recorded answers are unreadable"
-NOT_THIS_CELLS = "forged-tape: the recorded answers are not this cell's"
+UNREADABLE = "the sealed answers are unreadable"
+NOT_THIS_CELLS = "the planned questions are not this cell's"
 UNJUDGEABLE = "judge-crash: the grader could not judge these answers; an instructor will look"
 MISMATCH = "the recorded answers do not match this test"
+DENIED = "grader-internal code was used: no credit"
 
 
-def parse_checks(source: str) -> list[Check] | None:
-    """The ``check("chNN.slug", hidden=...)`` calls of a trusted test cell, in order.
+@dataclasses.dataclass
+class Sealed:
+    """What the judge has for one test cell: the plans made before it ran, and how its run ended."""
 
-    None when the cell holds anything else: such a cell cannot be judged outside the sandbox."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    out: list[Check] = []
-    for stmt in tree.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "check"):
-            return None
-        if len(call.args) != 1 or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
-            return None
-        hidden = False
-        for kw in call.keywords:
-            if kw.arg != "hidden" or not isinstance(kw.value, ast.Constant) or not isinstance(kw.value.value, bool):
-                return None
-            hidden = kw.value.value
-        out.append((call.args[0].value, hidden))
-    return out or None
+    plans: list[Plan] | None  # None: the cell was not planned (its source was not check()-only then)
+    answers: list[str]  # wire form, one per question answered, in order
+    stopped: str | None = None  # why the cell's answers stop short (it was killed, timed out, never ran)
+    denied: str | None = None  # grader-internal code used by this exercise: no credit
 
 
 def hidden_seed(secret: bytes, student: str, assignment: str, notebook: str) -> int:
     """The hidden tests' seed: fixed per submission (regrades agree), unguessable without the course secret."""
     digest = hmac.new(secret, f"{assignment}/{notebook}/{student}".encode(), hashlib.sha256).digest()
     return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF or 1
-
-
-def read_tape(raw: bytes) -> list[dict]:
-    """Parse one cell's tape (JSON lines) without trusting it. Raises TapeError."""
-    if len(raw) > T.MAX_TAPE_BYTES:
-        raise T.TapeError("tape too large")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise T.TapeError("tape is not UTF-8 text") from None
-    records = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        rec = T.loads(line)
-        if not isinstance(rec, dict) or not isinstance(rec.get("tape"), list) or not isinstance(rec.get("exercise"), str):
-            raise T.TapeError("malformed record")
-        steps = []
-        for item in rec["tape"]:
-            if not isinstance(item, (list, tuple)) or len(item) != 2 or not isinstance(item[0], str):
-                raise T.TapeError("malformed step")
-            if item[0] != "!" and not isinstance(item[1], Answer):
-                raise T.TapeError("a step without an answer")
-            steps.append((item[0], item[1]))
-        records.append({"exercise": rec["exercise"], "hidden": rec.get("hidden") is True, "steps": steps})
-    return records
 
 
 def _ok(text: str) -> dict:
@@ -108,51 +69,47 @@ def verdict(name: str, hidden: bool, failure: CheckFailure | None = None, templa
     return out
 
 
-def judge_cell(checks: list[Check], raw: bytes | None, seed: int, stopped: str | None = None,
-               verdicts: list[dict] | None = None) -> tuple[bool, list[dict], str | None]:
-    """Replay ``checks`` against one cell's tape. Returns (passed, outputs for the learner, reason if failed).
+def judge_cell(checks: list[Check], sealed: Sealed | None, seed: int, verdicts: list[dict] | None = None
+               ) -> tuple[bool, list[dict], str | None]:
+    """Replay ``checks`` against one cell's sealed answers. Returns (passed, outputs for the learner, reason if failed).
 
     Each check's :func:`verdict` is appended to ``verdicts``, up to the first failure."""
     outputs: list[dict] = []
     said = verdicts if verdicts is not None else []
     first = checks[0] if checks else ("", False)
-    if not raw:
-        why = f"no answers were recorded for this test cell: {stopped}" if stopped else \
-            "no answers were recorded for this test cell (it did not run to the end)"
-        said.append(verdict(*first, template=NO_ANSWERS, message=why))
-        return False, [_fail(why, "NotGraded")], why
+
+    def refuse(template: str, why: str, check: Check = first) -> tuple[bool, list[dict], str]:
+        said.append(verdict(*check, template=template, message=why))
+        return False, outputs + [_fail(why, "NotGraded")], why
+    if sealed is None or sealed.plans is None:
+        return refuse(NOT_THIS_CELLS if sealed is not None else NO_ANSWERS,
+                      "this test cell was not planned as the trusted source has it" if sealed is not None else
+                      "no answers were recorded for this test cell (it did not run)")
+    if [(p.exercise, p.hidden) for p in sealed.plans] != list(checks):
+        return refuse(NOT_THIS_CELLS, "the questions sent for this test cell are not its trusted checks'")
+    if sealed.denied:
+        return refuse(DENIED, f"this exercise used grader-internal code ({sealed.denied}): it earns no credit")
     try:
-        records = read_tape(raw)
+        answers = [T.loads(a) for a in sealed.answers]
     except T.TapeError as exc:
-        why = f"forged-tape: the recorded answers are unreadable ({exc}); this cell scores 0"
-        said.append(verdict(*first, template=UNREADABLE, message=why))
-        return False, [_fail(why, "NotGraded")], why
-    if len(records) > len(checks) or any((r["exercise"], r["hidden"]) != c for r, c in zip(records, checks)):
-        why = "forged-tape: the recorded answers are not this cell's (written by something other than its checks)"
-        said.append(verdict(*first, template=NOT_THIS_CELLS, message=why))
-        return False, [_fail(why, "NotGraded")], why
-    for k, (name, hidden) in enumerate(checks):
-        label = label_of(name, hidden)
-        rec = records[k] if k < len(records) else None
-        if rec is None or rec["exercise"] != name or rec["hidden"] != hidden:
-            why = f"no answers were recorded for {label} (the test cell did not run to the end, or was changed)"
-            said.append(verdict(name, hidden, template=NO_ANSWERS, message=why))
-            return False, outputs + [_fail(why, "NotGraded")], why
-        steps = [s for s in rec["steps"] if s[0] != "!"]
-        learner = Learner(tape=steps, replay=True)
+        return refuse(UNREADABLE, f"the sealed answers are unreadable ({exc}); this cell scores 0")
+    pos = 0
+    for plan in sealed.plans:
+        label = label_of(plan.exercise, plan.hidden)
+        mine, pos = answers[pos:pos + len(plan.questions)], pos + len(plan.questions)
         try:
-            run_exercise(name, learner, VISIBLE_SEED if not hidden else seed, hidden)
+            if plan.error:
+                raise PlanMismatch(plan.error)
+            replay(plan, mine, seed)
+        except TapeMismatch:
+            why = f"no answers were recorded for {label}: {sealed.stopped or 'the test cell did not run to the end'}"
+            return refuse(NO_ANSWERS, why, (plan.exercise, plan.hidden))
         except CheckFailure as failure:
-            said.append(verdict(name, hidden, failure))
+            said.append(verdict(plan.exercise, plan.hidden, failure))
             return False, outputs + [_fail(str(failure))], f"{label}: {str(failure).splitlines()[0]}"
-        except Exception as exc:  # a grader bug, or answers forged into a shape no check expects: a human decides
+        except Exception as exc:  # noqa: BLE001  a grader bug, or an answer of a shape no check expects: a human decides
             why = f"judge-crash: {label}: the grader could not judge these answers ({type(exc).__name__}); an instructor will look"
-            said.append(verdict(name, hidden, template=UNJUDGEABLE, message=why))
-            return False, outputs + [_fail(why, "NotGraded")], why
-        if learner._pos != len(steps):
-            why = f"{label}: the recorded answers do not match this test"
-            said.append(verdict(name, hidden, template=MISMATCH, message=why))
-            return False, outputs + [_fail(why, "NotGraded")], why
-        said.append(verdict(name, hidden))
+            return refuse(UNJUDGEABLE, why, (plan.exercise, plan.hidden))
+        said.append(verdict(plan.exercise, plan.hidden))
         outputs.append(_ok(passed(label) + "\n"))
     return True, outputs, None

@@ -18,13 +18,15 @@ import nbformat
 from nbgrader.coursedir import CourseDirectory
 
 from . import judge as J
+from . import links
 from .course import assignment_files, course_root, course_secret
 from .sandbox import Limits
-from .worker import Job, Pool
+from .plan import make_job
+from .worker import Pool
 
 _LOCK = threading.Lock()
 _POOL: dict[str, Any] = {}
-PREFETCHED: dict[tuple[str, str, str], tuple[list, Future]] = {}
+PREFETCHED: dict[tuple[str, str, str], tuple[list, dict, Future]] = {}  # key: (code cell sources, plans, result)
 
 
 def pool(jobs: int = 1) -> Pool:
@@ -37,15 +39,16 @@ def pool(jobs: int = 1) -> Pool:
         return _POOL["pool"]
 
 
-def make_job(nb, seed: int, files: dict[str, bytes], limits: Limits) -> Job:
-    cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    return Job(cells=cells, files=files, seed=seed, limits=limits)
+def sources(nb) -> list:
+    """What identifies a notebook's run: its code cells' sources, in order."""
+    return [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
 
 
 def prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limits: Limits, workers: Pool) -> None:
     """Start one submission in the sandboxes now, sanitized exactly as nbgrader will sanitize it."""
     from nbgrader.converters import Autograde
     folder = Path(coursedir.format_path(coursedir.submitted_directory, s, a))
+    links.sanitize(folder, Path(coursedir.root))  # before anything reads it: what it links to stays out
     try:
         nb = nbformat.read(str(folder / f"{nb_name}.ipynb"), as_version=4)
         resources = {"nbgrader": {"student": s, "assignment": a, "notebook": nb_name, "db_url": coursedir.db_url}}
@@ -56,8 +59,8 @@ def prefetch(coursedir, cfg, a: str, s: str, nb_name: str, secret: bytes, limits
     files = assignment_files(folder)
     files.update(assignment_files(Path(coursedir.format_path(coursedir.source_directory, ".", a))))
     files = {k: v for k, v in files.items() if not k.endswith(".ipynb") or k == f"{nb_name}.ipynb"}
-    job = make_job(nb, J.hidden_seed(secret, s, a, nb_name), files, limits)
-    PREFETCHED[(s, a, nb_name)] = (job.cells, workers.submit(job))
+    job, plans = make_job(nb, J.hidden_seed(secret, s, a, nb_name), files, limits)
+    PREFETCHED[(s, a, nb_name)] = (sources(nb), plans, workers.submit(job))
 
 
 def _prefetch_class(config, assignment: str, notebook: str, limits: Limits, workers: Pool) -> None:

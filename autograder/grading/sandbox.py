@@ -25,7 +25,7 @@ from .flags import flag
 
 GiB = 1 << 30
 BASE_UID = 60000
-WORK, OUT = "/submission", "/results"  # where the working copy and the results dir appear inside
+WORK = "/submission"  # where the working copy appears inside
 NO_SANDBOX_FLAG = flag("no-sandbox", "bubblewrap missing, ran with rlimits and a private temp copy only")
 NO_PROCESS_LIMIT_FLAG = flag("no-process-limit", "no pids cgroup could be made, and the grader's uid 0 is exempt from RLIMIT_NPROC")
 
@@ -87,7 +87,6 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
     for root in bound_roots():
         argv += ["--ro-bind", str(root), str(root)]
     argv += ["--bind", str(slot_dir / "work"), WORK,
-             "--bind", str(slot_dir / "out"), OUT,
              "--remount-ro", "/",  # bwrap's own root tmpfs would otherwise outlive the notebook
              "--chdir", WORK]
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
@@ -95,12 +94,12 @@ def command(slot_dir: Path, slot: int, limits: Limits) -> tuple[list[str], list[
            "MPLCONFIGDIR": "/tmp/mpl", "OMP_NUM_THREADS": "1"}
     for k, v in env.items():
         argv += ["--setenv", k, v]
-    argv += ["--", sys.executable, "-m", "autograder.grading.worker"]
+    argv += ["--", sys.executable, "-m", "autograder.grading.zygote"]
     return argv, fds
 
 
 def fallback_command() -> list[str]:
-    return [sys.executable, "-m", "autograder.grading.worker"]
+    return [sys.executable, "-m", "autograder.grading.zygote"]
 
 
 def drop_privileges(slot: int, sandboxed: bool, cgroups: list[Path] | None = None) -> None:

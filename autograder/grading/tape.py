@@ -1,18 +1,33 @@
-"""The tape: answers recorded in the sandbox, read back by the trusted judge.
+"""The wire form of what crosses the sandbox's wall: questions in, answers out.
 
-It is JSON with numpy arrays in ``.npy`` form (``allow_pickle=False``), because the
-judge must be able to read a tape forged by hostile code without running any of it.
-Pickle would hand that code the judge's process.
+Both are JSON with numpy arrays in ``.npy`` form (``allow_pickle=False``), never pickle:
+the judge must be able to read anything the learner's process sends without running any
+of it, and the learner's process must be able to rebuild a question without being handed
+objects. Pickle would hand the reader's process to the writer.
+
+* A **question** is one step of an exercise: the step's name and its arguments (see
+  CONTRACTS.md: data only). Tensors keep their exact layout: the bytes of their storage,
+  their offset, sizes, strides and dtype, ``requires_grad`` on leaves, and the storages they
+  share with other arguments of the same call; an object passed twice is rebuilt once.
+  :func:`decode_question` builds fresh objects every time, so a learner's function that
+  mutates its inputs cannot change the next call's, nor what torch is compared on.
+* An **answer** is an :class:`~autograder.checking.answers.Answer`.
 """
 from __future__ import annotations
 
 import base64
+import binascii
+import hashlib
 import io
 import json
-import os
+import math
 from typing import Any
 
+import types
+from _json import encode_basestring_ascii, make_scanner
+
 import numpy as np
+import torch
 
 from ..checking.answers import Answer
 
@@ -20,16 +35,42 @@ MAX_TAPE_BYTES = 64 * 1024 * 1024
 
 
 class TapeError(ValueError):
-    """The tape is not a well-formed record of answers."""
+    """Not a well-formed question or answer."""
+
+
+# JSON read by C alone (no json.decoder code, whose builtins learner code could patch): what the learner's process reads.
+_scan = make_scanner(types.SimpleNamespace(
+    strict=True, object_hook=None, object_pairs_hook=None, parse_float=float, parse_int=int, memo={},
+    parse_constant={"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.__getitem__))
+
+
+def json_c(text: str) -> Any:
+    """``text`` parsed as one JSON value, by the C scanner alone."""
+    value, end = _scan(text, 0)
+    if end != len(text):
+        raise TapeError("trailing data after a JSON value")
+    return value
+
+
+def _raw(a: np.ndarray) -> list:
+    return [a.dtype.str, [int(n) for n in a.shape], binascii.b2a_base64(a.tobytes(), newline=False).decode("ascii")]
+
+
+def _npy(a: np.ndarray) -> str:
+    buf = io.BytesIO()
+    np.save(buf, a, allow_pickle=False)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def _unnpy(text: str) -> np.ndarray:
+    return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
 
 
 def _enc(x: Any) -> Any:
     if isinstance(x, Answer):
         return {"@a": x.kind, "v": _enc(x.value), "m": _enc(x.meta)}
     if isinstance(x, np.ndarray):
-        buf = io.BytesIO()
-        np.save(buf, x, allow_pickle=False)
-        return {"@nd": base64.b64encode(buf.getvalue()).decode()}
+        return {"@nd": _npy(x)}
     if isinstance(x, tuple):
         return {"@t": [_enc(v) for v in x]}
     if isinstance(x, list):
@@ -51,8 +92,9 @@ def _dec(x: Any) -> Any:
                 raise TapeError("malformed answer")
             return Answer(kind, _dec(x["v"]), meta)
         if "@nd" in x:
-            arr = np.load(io.BytesIO(base64.b64decode(x["@nd"])), allow_pickle=False)
-            return arr
+            return _unnpy(x["@nd"])
+        if "@raw" in x:
+            return _unraw(x["@raw"])
         if "@t" in x:
             return tuple(_dec(v) for v in x["@t"])
         if "@d" in x:
@@ -65,11 +107,76 @@ def _dec(x: Any) -> Any:
     return x
 
 
+def _unraw(raw: Any) -> np.ndarray:
+    dtype, shape, data = raw
+    dt = np.dtype(dtype)
+    if dt.hasobject or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+        raise TapeError("malformed array")
+    return np.frombuffer(binascii.a2b_base64(data), dtype=dt).reshape(shape).copy()
+
+
+def answer_bytes(x: Any) -> bytes:
+    """An answer's wire form, as the learner's process writes it: built from C primitives only
+    (``json.dumps`` and ``np.save`` are Python code whose globals learner code could patch)."""
+    out: list[str] = []
+    _write(x, out)
+    return "".join(out).encode("ascii")
+
+
+def _write(x: Any, out: list) -> None:
+    t = type(x)
+    if t is str:
+        out.append(encode_basestring_ascii(x))
+    elif x is None or t is bool:
+        out.append("null" if x is None else "true" if x else "false")
+    elif t is int:
+        out.append(int.__repr__(x))
+    elif t is float:
+        out.append(float.__repr__(x) if math.isfinite(x) else "NaN" if x != x else "Infinity" if x > 0 else "-Infinity")
+    elif isinstance(x, Answer):
+        out.append('{"@a":')
+        _write(x.kind, out)
+        out.append(',"v":')
+        _write(x.value, out)
+        out.append(',"m":')
+        _write(x.meta, out)
+        out.append("}")
+    elif t is np.ndarray:
+        dtype, shape, data = _raw(x)
+        out.append('{"@raw":[')
+        _write(dtype, out)
+        out.append(",[" + ",".join(int.__repr__(n) for n in shape) + '],"' + data + '"]}')
+    elif t is tuple or t is list or t is dict:
+        items = x.items() if t is dict else x
+        out.append('{"@t":[' if t is tuple else '{"@d":[' if t is dict else "[")
+        for i, item in enumerate(items):
+            if i:
+                out.append(",")
+            if t is dict:
+                out.append("[")
+                _write(str(item[0]), out)
+                out.append(",")
+                _write(item[1], out)
+                out.append("]")
+            else:
+                _write(item, out)
+        out.append("]" if t is list else "]}")
+    elif t is complex:
+        out.append('{"@c":[')
+        _write(x.real, out)
+        out.append(",")
+        _write(x.imag, out)
+        out.append("]}")
+    else:
+        raise TapeError(f"cannot record a {t.__name__}")
+
+
 def dumps(obj: Any) -> str:
     return json.dumps(_enc(obj))
 
 
-def loads(text: str) -> Any:
+def loads(text: str | bytes) -> Any:
+    """An answer (or nested data of answers) from its wire form. Raises TapeError on anything malformed."""
     if len(text) > MAX_TAPE_BYTES:
         raise TapeError("tape too large")
     try:
@@ -80,24 +187,122 @@ def loads(text: str) -> Any:
         raise TapeError(f"unreadable tape: {type(e).__name__}: {e}") from None
 
 
-def record(exercise: str, hidden: bool, seed: int, tape: list) -> None:
-    """Append one check's answers to the tape file the sandbox was given."""
-    path = os.environ["AUTOGRADER_TAPE"]
-    line = dumps({"exercise": exercise, "hidden": hidden, "seed": seed, "tape": [[s, a] for s, a in tape]})
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(line + "\n")
+# ---------------------------------------------------------------- questions
+class _Questions:
+    """Encodes one question's arguments: storages once, objects passed twice once."""
+
+    def __init__(self) -> None:
+        self.storages: list[str] = []
+        self._storage_ids: dict[int, int] = {}
+        self._seen: dict[int, int] = {}
+        self._count = 0
+        self._keep: list = []  # keeps encoded objects alive, so their ids stay theirs
+
+    def enc(self, x: Any) -> Any:
+        if type(x) in (torch.Tensor, np.ndarray):
+            if id(x) in self._seen:
+                return {"@ref": self._seen[id(x)]}
+            self._seen[id(x)], self._count = self._count, self._count + 1
+            self._keep.append(x)
+            if type(x) is np.ndarray and x.dtype.hasobject:
+                raise TapeError("a question's arrays hold numbers, not objects")
+            return {"@T": self._tensor(x)} if type(x) is torch.Tensor else {"@raw": _raw(x)}
+        if isinstance(x, (torch.Tensor, np.ndarray)):
+            raise TapeError(f"a question's arguments are data: no {type(x).__qualname__} (a subclass)")
+        if isinstance(x, slice):
+            return {"@sl": [self.enc(x.start), self.enc(x.stop), self.enc(x.step)]}
+        if x is Ellipsis:
+            return {"@el": 1}
+        if isinstance(x, torch.dtype):
+            return {"@dt": str(x).replace("torch.", "")}
+        if isinstance(x, np.dtype):
+            return {"@ndt": x.str}
+        if isinstance(x, np.generic):
+            return {"@ng": _raw(np.asarray(x))}
+        if type(x) is torch.Size:
+            return {"@sz": [int(s) for s in x]}
+        if type(x) is tuple:
+            return {"@t": [self.enc(v) for v in x]}
+        if type(x) is list:
+            return [self.enc(v) for v in x]
+        if type(x) is dict:
+            if not all(type(k) is str for k in x):
+                raise TapeError("a question's dicts have str keys")
+            return {"@d": [[k, self.enc(v)] for k, v in x.items()]}
+        if type(x) is complex:
+            return {"@c": [x.real, x.imag]}
+        if x is None or type(x) in (bool, int, float, str):
+            return x
+        raise TapeError(f"a question's arguments are data: no {type(x).__qualname__}")
+
+    def _tensor(self, t: torch.Tensor) -> dict:
+        if t.grad_fn is not None or t.grad is not None or t.layout != torch.strided or t.device.type != "cpu":
+            raise TapeError("a question's tensors are CPU leaves without .grad")
+        storage = t.untyped_storage()
+        key = storage.data_ptr()
+        if key not in self._storage_ids:
+            raw = torch.empty(0, dtype=torch.uint8).set_(storage, 0, (storage.nbytes(),), (1,))
+            self._storage_ids[key] = len(self.storages)
+            self.storages.append(binascii.b2a_base64(raw.numpy().tobytes(), newline=False).decode("ascii"))
+        return {"s": self._storage_ids[key], "o": t.storage_offset(), "z": list(t.shape), "st": list(t.stride()),
+                "dt": str(t.dtype).replace("torch.", ""), "rg": t.requires_grad}
 
 
-def read(path: str) -> list[dict]:
-    """Every record in a tape file, oldest first. Raises TapeError on anything malformed."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read(MAX_TAPE_BYTES + 1)
-    out = []
-    for line in text.splitlines():
-        if line.strip():
-            rec = loads(line)
-            if not isinstance(rec, dict) or not isinstance(rec.get("tape"), list):
-                raise TapeError("malformed record")
-            rec["tape"] = [tuple(x) for x in rec["tape"]]
-            out.append(rec)
-    return out
+def encode_question(step: str, args: tuple) -> str:
+    """The canonical wire form of asking step ``step`` with ``args`` (equal questions encode equally)."""
+    q = _Questions()
+    body = q.enc(tuple(args))
+    return json.dumps({"step": step, "storages": q.storages, "args": body}, sort_keys=True, separators=(",", ":"))
+
+
+def question_key(wire: str) -> str:
+    """A short digest of a question's wire form: what the judge compares its replay's questions with."""
+    return hashlib.sha256(wire.encode()).hexdigest()[:32]
+
+
+class _Rebuild:
+    def __init__(self, storages: list) -> None:
+        self.storages = [torch.UntypedStorage.from_buffer(binascii.a2b_base64(s), dtype=torch.uint8) if s else
+                         torch.UntypedStorage(0) for s in storages]
+        self.objects: list = []
+
+    def dec(self, x: Any) -> Any:
+        if isinstance(x, list):
+            return [self.dec(v) for v in x]
+        if not isinstance(x, dict):
+            return x
+        if "@ref" in x:
+            return self.objects[x["@ref"]]
+        if "@T" in x:
+            d = x["@T"]
+            t = torch.empty(0, dtype=getattr(torch, d["dt"])).set_(self.storages[d["s"]], d["o"], tuple(d["z"]), tuple(d["st"]))
+            self.objects.append(t.requires_grad_(bool(d["rg"])))
+            return t
+        if "@raw" in x:
+            self.objects.append(_unraw(x["@raw"]))
+            return self.objects[-1]
+        if "@sl" in x:
+            return slice(*(self.dec(v) for v in x["@sl"]))
+        if "@el" in x:
+            return Ellipsis
+        if "@dt" in x:
+            return getattr(torch, x["@dt"])
+        if "@ndt" in x:
+            return np.dtype(x["@ndt"])
+        if "@ng" in x:
+            return _unraw(x["@ng"])[()]
+        if "@sz" in x:
+            return torch.Size(x["@sz"])
+        if "@t" in x:
+            return tuple(self.dec(v) for v in x["@t"])
+        if "@d" in x:
+            return {k: self.dec(v) for k, v in x["@d"]}
+        if "@c" in x:
+            return complex(*x["@c"])
+        raise TapeError("unknown argument")
+
+
+def decode_question(wire: str) -> tuple[str, tuple]:
+    """``(step, args)`` rebuilt from :func:`encode_question`'s form, as fresh objects."""
+    q = json_c(wire)
+    return q["step"], tuple(_Rebuild(q["storages"]).dec(q["args"]))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import csv
+import os
+import re
 import runpy
 import subprocess
 import sys
@@ -18,12 +20,33 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.grading import sandbox
+from autograder.grading.course import course_secret
 from autograder.tools import submissions as S
 from conftest import REPO, require, run, solution_path
 
 CH = "01_creating_tensors"
 CAT = runpy.run_path(str(Path(__file__).with_name("catalogue.py")))
 CASES, VICTIMS = CAT["CASES"], CAT["VICTIMS"]
+CHAPTERS = sorted({CH} | {case.get("chapter", CH) for case in CASES.values()})
+FORGE_CHECKS = Path(__file__).with_name("forge_checks.py").read_text().split('"""', 2)[2]
+
+
+def _stubs(src: str) -> str:
+    """An answer cell's names, each defined as nothing: functions that return None, variables that are None."""
+    names = re.findall(r"^def (\w+)\(", src, re.M)
+    values = re.findall(r"^(\w+)\s*=", src, re.M)
+    return "\n".join([f"def {n}(*a, **k):\n    return None" for n in names] + [f"{v} = None" for v in dict.fromkeys(values)]) or "pass"
+
+
+def _link(folder: Path, name: str, how: str) -> None:
+    """A link, fifo or hard link placed in a submitted folder: ``symlink:TARGET``, ``hardlink:TARGET`` or ``fifo``."""
+    kind, _, target = how.partition(":")
+    if kind == "symlink":
+        (folder / name).symlink_to(target)
+    elif kind == "hardlink":
+        os.link(target, folder / name)
+    else:
+        os.mkfifo(folder / name)
 FAST_LIMITS = "\nc.SandboxedExecute.timeout = 3\nc.SandboxedExecute.notebook_budget = 25\n"
 
 
@@ -58,42 +81,54 @@ def graded(tmp_path_factory):
     shutil.copytree(REPO / "solutions", root / "solutions")
     course = root / "course"
     (course / "nbgrader_config.py").write_text((REPO / "course" / "nbgrader_config.py").read_text() + FAST_LIMITS)
-    run(["nbgrader", "generate_assignment", CH, "--force", "--log-level=WARN"], cwd=course)
-    release = S.read(REPO / "notebooks" / CH / f"{CH}.ipynb")
-    perfect = S.solution_answers(S.read(solution_path(CH)))
-    points = {c.metadata.nbgrader["grade_id"].split("_")[0]: float(c.metadata.nbgrader["points"])
-              for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    course_secret(course)  # the attacks link to it
+    chapters = {}
+    for ch in CHAPTERS:
+        run(["nbgrader", "generate_assignment", ch, "--force", "--log-level=WARN"], cwd=course)
+        release = S.read(REPO / "notebooks" / ch / f"{ch}.ipynb")
+        points = {c.metadata.nbgrader["grade_id"].split("_")[0]: float(c.metadata.nbgrader["points"])
+                  for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        chapters[ch] = {"release": release, "perfect": S.solution_answers(S.read(solution_path(ch))),
+                        "points": points, "tests": S.graded_ids(release)}
     sub = course / "submitted"
     for name, case in CASES.items():
-        path = sub / name / CH / f"{CH}.ipynb"
+        ch = case.get("chapter", CH)
+        release, perfect = chapters[ch]["release"], chapters[ch]["perfect"]
+        path = sub / name / ch / f"{ch}.ipynb"
         if case.get("edit") == "corrupt":
             path.parent.mkdir(parents=True)
             path.write_text('{"cells": [ this is not json')
             continue
-        answers = {} if case.get("blank") else dict(perfect)
+        answers = {} if case.get("blank") else {g: _stubs(src) for g, src in perfect.items()} if case.get("stubs") else dict(perfect)
         for gid, src in case.get("answers", {}).items():
-            answers[gid] = src.format(perfect=perfect[gid], course=course)
+            answers[gid] = src.format(perfect=perfect[gid], course=course, forge_checks=FORGE_CHECKS, stub=answers[gid])
         nb = S.fill(release, answers)
         S.write(_edit(nb, case["edit"]) if case.get("edit") else nb, path)
-    S.write(S.fill(release, perfect), sub / "victim-perfect" / CH / f"{CH}.ipynb")
-    S.write(release, sub / "victim-blank" / CH / f"{CH}.ipynb")
+        for link, how in case.get("links", {}).items():
+            _link(path.parent, link, how.format(course=course))
+    S.write(S.fill(chapters[CH]["release"], chapters[CH]["perfect"]), sub / "victim-perfect" / CH / f"{CH}.ipynb")
+    S.write(chapters[CH]["release"], sub / "victim-blank" / CH / f"{CH}.ipynb")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for sid in list(CASES) + list(VICTIMS):
             gb.update_or_create_student(sid)
     start = time.monotonic()
-    proc = subprocess.run([str(Path(sys.executable).parent / "autograder"), "grade", CH, "--course", str(course),
-                           "--jobs", "2"], cwd=course, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([str(Path(sys.executable).parent / "autograder"), "grade", *CHAPTERS, "--course", str(course),
+                           "--jobs", "2"], cwd=course, capture_output=True, text=True, timeout=1200)
     with open(course / "grades.csv") as f:
-        rows = {r["student_id"]: r for r in csv.DictReader(f)}
-    return {"course": course, "rows": rows, "points": points, "tests": S.graded_ids(release), "proc": proc,
-            "seconds": time.monotonic() - start}
+        rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
+    return {"course": course, "rows": rows, "chapters": chapters, "proc": proc, "seconds": time.monotonic() - start,
+            "points": chapters[CH]["points"], "tests": chapters[CH]["tests"]}
+
+
+def row_of(graded: dict, name: str) -> dict:
+    return graded["rows"][(name, CASES[name].get("chapter", CH) if name in CASES else CH)]
 
 
 def test_every_submission_got_a_row(graded):
-    # some cases end in error (the corrupt notebook, os._exit...): the batch still finishes, and says so
+    # some cases end in error (the corrupt notebook): the batch still finishes, and says so
     assert graded["proc"].returncode == 1, graded["proc"].stderr[-3000:]
     assert any(case["expect"]["status"] == "error" for case in CASES.values())
-    assert set(graded["rows"]) == set(CASES) | set(VICTIMS)
+    assert set(graded["rows"]) == {(n, c.get("chapter", CH)) for n, c in CASES.items()} | {(v, CH) for v in VICTIMS}
     assert len(CASES) >= 25
 
 
@@ -126,19 +161,21 @@ def expected_status(status: str, ran: bool = True) -> str:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_attack_outcome(graded, name):
-    case, row, points = CASES[name], graded["rows"][name], graded["points"]
+    case, row = CASES[name], row_of(graded, name)
+    points, tests = graded["chapters"][case.get("chapter", CH)]["points"], graded["chapters"][case.get("chapter", CH)]["tests"]
     expect, ran = {**case["expect"], **({} if LIMITED else case.get("unlimited", {}))}, case.get("edit") != "corrupt"
     assert float(row["max_score"]) == sum(points.values()), row
     assert float(row["score"]) == expected_score(expect, points), f"{name}: {row}"
     assert row["status"] == expected_status(expect["status"], ran), f"{name}: {row}"
-    assert row_flags(row) == sorted(expected_flags(expect, graded["tests"]) + (HOST_FLAGS if ran else [])), f"{name}: {row}"
+    assert row_flags(row) == sorted(expected_flags(expect, tests) + (HOST_FLAGS if ran else [])), f"{name}: {row}"
 
 
 def test_victims_and_gradebook_untouched(graded):
-    rows, points = graded["rows"], graded["points"]
+    points = graded["points"]
     for sid, expect in VICTIMS.items():
-        assert float(rows[sid]["score"]) == expected_score(expect, points), rows[sid]
-        assert rows[sid]["status"] == expected_status("graded") and row_flags(rows[sid]) == HOST_FLAGS, rows[sid]
+        row = row_of(graded, sid)
+        assert float(row["score"]) == expected_score(expect, points), row
+        assert row["status"] == expected_status("graded") and row_flags(row) == HOST_FLAGS, row
     with Gradebook(f"sqlite:///{graded['course'] / 'gradebook.db'}") as gb:
         for sid in VICTIMS:
             sub = gb.find_submission_notebook(CH, CH, sid)
@@ -172,7 +209,7 @@ def test_regrade_is_idempotent_and_a_second_run_skips(graded):
     run([autograder, "grade", CH, "--course", str(course),
          "--student", "victim-perfect", "--student", "blank", "--force", "--jobs", "1"], cwd=course)
     with open(course / "grades.csv") as f:
-        after = {r["student_id"]: r for r in csv.DictReader(f)}
+        after = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
     assert after == before
     results = sorted((course / ".autograder" / "results" / CH).glob("*/*.json"))
     stamps = [p.stat().st_mtime_ns for p in results]
@@ -180,6 +217,20 @@ def test_regrade_is_idempotent_and_a_second_run_skips(graded):
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 1, again.stderr[-3000:]  # nothing regraded, and the class still has its errors
     assert "graded" not in again.stderr, again.stderr[-3000:]  # no "graded N notebooks": every one was skipped
-    assert [p.stat().st_mtime_ns for p in results] == stamps and len(results) == len(CASES) + len(VICTIMS)
+    in_ch01 = [n for n, c in CASES.items() if c.get("chapter", CH) == CH]
+    assert [p.stat().st_mtime_ns for p in results] == stamps and len(results) == len(in_ch01) + len(VICTIMS)
     with open(course / "grades.csv") as f:
-        assert {r["student_id"]: r for r in csv.DictReader(f)} == before
+        assert {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)} == before
+
+
+def test_nothing_a_submission_links_to_leaves_it(graded):
+    """Links, hard links and fifos in a submitted folder were dropped before nbgrader copied it, and flagged."""
+    course = graded["course"]
+    name = next(n for n, c in CASES.items() if c.get("links"))
+    secret = (course / ".autograder-secret").read_bytes()
+    run(["nbgrader", "generate_feedback", CH, "--student", name, "--force", "--log-level=WARN"], cwd=course)
+    for where in ("submitted", "autograded", "feedback"):
+        folder = course / where / name / CH
+        for path in folder.rglob("*"):
+            assert path.is_file() and not path.is_symlink() and path.name not in CASES[name]["links"], path
+            assert secret not in path.read_bytes(), path

@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+import dataclasses
+
+import torch
+
+from autograder.checking.exercise import STEPS
 from autograder.grading import judge as J
 from autograder.grading import sandbox, worker
-from autograder.tools import submissions as S
+from autograder.grading import tape as T
+from autograder.grading.plan import plan_cell
+from autograder.grading.recorder import answer
 from autograder.grading.scan import scan_source
 from autograder.grading.tape import TapeError
+from autograder.tools import submissions as S
 from conftest import REPO, require, run, solution_path
 
 CH = "01_creating_tensors"
@@ -27,20 +35,30 @@ def test_trusted_checks_are_parsed_and_anything_else_refused():
     assert J.parse_checks("") is None
 
 
-@pytest.mark.parametrize("raw", [b"\xff\xfe", b"not json\n", b'{"tape": 3, "exercise": "x"}\n',
-                                 b'{"exercise": "x", "tape": [["step"]]}\n', b'{"exercise": "x", "tape": [["s", 5]]}\n',
-                                 b'{"exercise": "x", "tape": [["s", {"@nd": "AAAA"}]]}\n', b"[" * 100000])
-def test_forged_tapes_are_refused_without_crashing(raw):
+@pytest.mark.parametrize("wire", ["\xff\xfe", "not json", '{"@a": 3, "v": 1, "m": {}}', '{"@nd": "AAAA"}',
+                                  '{"@raw": ["|O", [1], "AAAA"]}', '{"@raw": ["<f8", [-1], ""]}', "[" * 100000])
+def test_unreadable_answers_are_refused_without_crashing(wire):
     with pytest.raises(TapeError):
-        J.read_tape(raw)
-    passed, outputs, why = J.judge_cell([("ch01.make_grid", False)], raw, 1)
+        T.loads(wire)
+    sealed = J.Sealed(plan_cell([("ch01.make_grid", False)], 1), [wire] * 3)
+    passed, outputs, why = J.judge_cell([("ch01.make_grid", False)], sealed, 1)
     assert not passed and why and outputs[-1]["output_type"] == "error"
 
 
-def test_a_tape_for_another_cell_is_flagged_as_forged():
-    rec = b'{"exercise": "ch01.scalars", "hidden": false, "seed": 1, "tape": []}\n'
-    passed, _, why = J.judge_cell([("ch01.make_grid", False)], rec, 1)
-    assert not passed and why.startswith("forged-tape")
+def test_answers_planned_for_another_cell_are_not_judged():
+    sealed = J.Sealed(plan_cell([("ch01.convert", False)], 1), [])
+    passed, _, why = J.judge_cell([("ch01.make_grid", False)], sealed, 1)
+    assert not passed and why.startswith("the questions sent for this test cell are not")
+
+
+def test_a_replay_asking_other_questions_is_a_judge_crash_not_a_wrong_answer():
+    plan = plan_cell([("ch01.make_grid", False)], 1)[0]
+    forged = dataclasses.replace(plan, keys=tuple("0" * 32 for _ in plan.keys))
+    ns = {"make_grid": lambda r, c: torch.arange(r * c, dtype=torch.float32).reshape(r, c)}
+    answers = [answer(STEPS, ns, w).decode() for w in plan.questions]
+    passed, _, why = J.judge_cell([("ch01.make_grid", False)], J.Sealed([forged], answers), 1)
+    assert not passed and why.startswith("judge-crash")
+    assert J.judge_cell([("ch01.make_grid", False)], J.Sealed([plan], answers), 1)[0]
 
 
 def test_hidden_seed_is_stable_and_secret_dependent():
@@ -62,11 +80,11 @@ def test_fallback_without_bwrap_runs_and_says_so(monkeypatch, tmp_path):
     monkeypatch.setenv("AUTOGRADER_NO_BWRAP", "1")
     pool = worker.Pool(1, tmp_path / "pool")
     try:
-        r = pool.run(worker.Job(cells=[(0, "import torch\nprint(torch.ones(2).sum().item())")], files={}, seed=1))
+        r = pool.run(worker.Job.of("import torch\nprint(torch.ones(2).sum().item())"))
     finally:
         pool.close()
     assert sandbox.NO_SANDBOX_FLAG in r.flags and r.reason is None
-    assert json.loads(r.cells.decode().splitlines()[0])["outputs"][0]["text"] == "2.0\n"
+    assert r.cells[0]["outputs"][0]["text"] == "2.0\n"
 
 
 def test_sandbox_limits_processes_and_leaves_nothing_behind(tmp_path):
@@ -76,13 +94,13 @@ def test_sandbox_limits_processes_and_leaves_nothing_behind(tmp_path):
             "    if pid == 0:\n        time.sleep(60)\n        os._exit(0)\n    n += 1\nprint(n)")
     count = "import os\nprint(len([p for p in os.listdir('/proc') if p.isdigit()]), os.getuid(), sorted(os.listdir('/')))"
     try:
-        first = pool.run(worker.Job(cells=[(0, fork)], files={}, seed=1))
-        second = pool.run(worker.Job(cells=[(0, count)], files={}, seed=1))
+        first = pool.run(worker.Job.of(fork))
+        second = pool.run(worker.Job.of(count))
     finally:
         pool.close()
-    forked = int(json.loads(first.cells.decode().splitlines()[0])["outputs"][0]["text"])
+    forked = int(first.cells[0]["outputs"][0]["text"])
     assert forked < 400  # the process limit stopped it
-    procs, uid, top = json.loads(second.cells.decode().splitlines()[0])["outputs"][0]["text"].split(" ", 2)
+    procs, uid, top = second.cells[0]["outputs"][0]["text"].split(" ", 2)
     assert int(procs) <= 3 and uid == "65534"  # bwrap's init, the zygote, this notebook: the sleepers are gone
     assert "course" not in top and "solutions" not in top
 
@@ -108,3 +126,20 @@ def test_plain_nbgrader_autograde_uses_the_engine(course):
     assert any("torch.allclose" in f for f in result["flags"])
     autograded = (course / "autograded" / "cheat" / CH / f"{CH}.ipynb").read_text()
     assert "answers recorded for" not in autograded and "ch01.make_grid: wrong" not in autograded
+
+
+def test_a_killed_cell_costs_only_itself_even_after_a_timed_out_cell(tmp_path):
+    """The cells before a killer are replayed in a fresh process; one that timed out first times out again, and
+    the cells after the killer still run on the state the cells before it built."""
+    require(sandbox.bwrap_path() is not None, "bubblewrap")
+    pool = worker.Pool(1, tmp_path / "pool")
+    limits = sandbox.Limits(cell_timeout=2, notebook_budget=60)
+    try:
+        r = pool.run(worker.Job.of("x = 41", "x += 1\nwhile True:\n    pass", "import os\nos._exit(1)", "print(x)",
+                                   limits=limits))
+    finally:
+        pool.close()
+    assert [r.cells[i]["status"] for i in range(4)] == ["ok", "interrupted", "killed", "ok"], r.cells
+    assert r.cells[3]["outputs"][0]["text"] == "42\n"
+    assert sorted(f[:3] for f in r.found) == [["cell-timeout", "", 1],
+                                              ["killed-cell", "exited with code 1 (os._exit or a crash)", 2]]

@@ -194,7 +194,7 @@ def _refuse(name: str):
     return refuse
 
 
-@step
+@step(parts=2)  # (the result, t afterwards)
 def call_without_contiguous(ns: dict, name: str, t: torch.Tensor) -> object:
     """``ns[name](t)`` with ``Tensor.contiguous``, ``Tensor.reshape`` and ``torch.reshape`` refusing to run."""
     if name not in ns:

@@ -269,7 +269,7 @@ def no_grad(L: Learner, R: Rand, hidden: bool) -> None:
 # ----------------------------------------------------------------------------- ex10
 
 
-@step
+@step(parts=3)
 def scale_module(ns: dict, n: int, x: torch.Tensor) -> object:
     """Build the learner's ``Scale(n)``, run it on ``x``, backward: (parameter names, weight, output)."""
     if "Scale" not in ns:

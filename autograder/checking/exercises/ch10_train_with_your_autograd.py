@@ -16,8 +16,8 @@ import numpy as np
 import torch
 
 from .. import checks as C
-from ..exercise import Learner, Rand, _Missing, exercise
-from ..graphs import _rebind
+from ..exercise import Learner, Rand, _Missing, exercise, step
+from ..steps import _rebind
 from ..torch_engine import Tensor, no_grad
 
 
@@ -69,6 +69,25 @@ def make_model(R: Rand, sizes: list[int]) -> torch.nn.Sequential:
     return torch.nn.Sequential(*layers)
 
 
+def model_data(model: torch.nn.Sequential) -> list[np.ndarray]:
+    """The MLP as data (its parameters, in order), so that a question to the learner's process can carry it."""
+    return [p.detach().numpy().copy() for p in model.parameters()]
+
+
+def rebuild(weights: list) -> torch.nn.Sequential:
+    """The MLP of :func:`model_data`, built again: Linear layers with tanh between them."""
+    layers: list = []
+    n = len(weights) // 2
+    for i in range(n):
+        W, b = weights[2 * i], weights[2 * i + 1]
+        lin = torch.nn.utils.skip_init(torch.nn.Linear, W.shape[1], W.shape[0], dtype=torch.float64)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(W))
+            lin.bias.copy_(torch.from_numpy(b))
+        layers += [lin] + ([torch.nn.Tanh()] if i + 1 < n else [])
+    return torch.nn.Sequential(*layers)
+
+
 def engine_params(model: torch.nn.Sequential) -> list:
     return [Tensor(np.array(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()), requires_grad=True)
             for p in model.parameters()]
@@ -92,6 +111,7 @@ def on_adapter(name: str):
     return decorate
 
 
+@step
 @on_adapter("cross_entropy")
 def ce_fn(cross_entropy, logits: np.ndarray, y: np.ndarray) -> tuple:
     z = Tensor(logits.copy(), requires_grad=True)
@@ -100,6 +120,7 @@ def ce_fn(cross_entropy, logits: np.ndarray, y: np.ndarray) -> tuple:
     return loss.data, z.grad
 
 
+@step
 @on_adapter("zero_grad")
 def zero_fn(zero_grad, arrays: list, with_grad: list) -> tuple:
     params = [Tensor(a.copy(), requires_grad=True) for a in arrays]
@@ -110,6 +131,7 @@ def zero_fn(zero_grad, arrays: list, with_grad: list) -> tuple:
     return tuple(p.grad for p in params) + tuple(p.data for p in params)
 
 
+@step
 @on_adapter("sgd_step")
 def sgd_fn(sgd_step, arrays: list, grads: list, lr: float, wd: float) -> tuple:
     params = [Tensor(a.copy(), requires_grad=True) for a in arrays]
@@ -119,29 +141,32 @@ def sgd_fn(sgd_step, arrays: list, grads: list, lr: float, wd: float) -> tuple:
     return tuple(p.data for p in params) + tuple(p.grad for p in params) + tuple(p.is_leaf for p in params)
 
 
+@step
 @on_adapter("params_from_torch")
-def params_fn(params_from_torch, model: torch.nn.Sequential) -> tuple:
-    model = copy.deepcopy(model)
+def params_fn(params_from_torch, weights: list) -> tuple:
+    model = rebuild(weights)
     params = params_from_torch(model)
     out = tuple((p.data, p.requires_grad) for p in params)
     return out + tuple(p.detach().numpy() for p in model.parameters())
 
 
+@step
 @on_adapter("mlp_forward")
-def forward_fn(mlp_forward, model: torch.nn.Sequential, X: np.ndarray, G: np.ndarray) -> tuple:
-    params = engine_params(model)
+def forward_fn(mlp_forward, weights: list, X: np.ndarray, G: np.ndarray) -> tuple:
+    params = engine_params(rebuild(weights))
     out = mlp_forward(params, Tensor(X.copy()))
     out.backward(G.copy())
     return (out.data,) + tuple(p.grad for p in params)
 
 
-def train_fn(ns: dict, model: torch.nn.Sequential, X: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple:
+@step
+def train_fn(ns: dict, weights: list, X: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple:
     if "train_step" not in ns:
         return _Missing("train_step")
     g = {**ns, "cross_entropy": ref_cross_entropy, "zero_grad": ref_zero_grad, "sgd_step": ref_sgd_step,
          "mlp_forward": ref_mlp_forward, "Tensor": Tensor, "no_grad": no_grad}
     step = _rebind(ns["train_step"], g)
-    params = engine_params(model)
+    params = engine_params(rebuild(weights))
     losses = tuple(float(step(params, X, y, lr)) for _ in range(steps))
     return losses + tuple(p.data for p in params)
 
@@ -194,9 +219,12 @@ def cross_entropy(L: Learner, R: Rand, hidden: bool) -> None:
                  (np.array([[1000.0, -1000.0], [-800.0, 900.0], [3.0, 3.0]]), np.array([1, 1, 0]))]
     else:
         cases = []
-        for _ in range(6):
+        for i in range(6):
             n, k = R.int(1, 8), R.int(2, 5)
-            cases.append((R.np.standard_normal((n, k)) * R.choice([1.0, 30.0, 800.0]), R.np.integers(0, k, n)))
+            logits = R.np.standard_normal((n, k)) * R.choice([1.0, 30.0, 800.0])
+            if i == 0:
+                logits[R.int(0, n - 1), R.int(0, k - 1)] = 1000.0 + R.int(0, 200)  # exp overflows without the max shift
+            cases.append((logits, R.np.integers(0, k, n)))
     got = [L.run(ce_fn, z, y) for z, y in cases]
     for g, (z, y) in zip(got, cases):
         C.items(g, C.outcome(torch_ce, z, y), ["loss", "logits.grad"],
@@ -233,10 +261,13 @@ def sgd_step(L: Learner, R: Rand, hidden: bool) -> None:
                  ([np.array([1.0, -1.0]), np.ones(3)], [np.array([0.5, 0.5]), None], 0.5, 0.01)]
     else:
         cases = []
-        for _ in range(4):
+        for i in range(4):
             arrays = [R.np.standard_normal(R.shape(1, 2, 4)) for _ in range(3)]
             grads = [R.np.standard_normal(a.shape) if R.int(0, 4) else None for a in arrays]
-            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), R.choice([0.0, 0.0, 1e-2, 0.1])))
+            if i == 0:  # always one parameter without a gradient, and weight decay: both are easy to get wrong
+                grads[R.int(0, 2)] = None
+            wd = R.choice([0.01, 0.1]) if i == 0 else R.choice([0.0, 0.0, 1e-2, 0.1])
+            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), wd))
     got = [L.run(sgd_fn, a, gr, lr, wd) for a, gr, lr, wd in cases]
     for g, (arrays, grads, lr, wd) in zip(got, cases):
         n = len(arrays)
@@ -257,7 +288,7 @@ def predict_weights(L: Learner, R: Rand, hidden: bool) -> None:
     else:
         sizes_list = [[R.int(1, 5)] + [R.int(1, 6) for _ in range(R.int(1, 3))] + [R.int(2, 4)] for _ in range(3)]
     models = [make_model(R, sizes) for sizes in sizes_list]
-    got = [L.run(params_fn, m) for m in models]
+    got = [L.run(params_fn, model_data(m)) for m in models]
     for g, m, sizes in zip(got, models, sizes_list):
         ps = list(m.parameters())
         want = tuple((a, True) for a in torch_params(m)) + tuple(p.detach().numpy() for p in ps)
@@ -285,7 +316,7 @@ def forward(L: Learner, R: Rand, hidden: bool) -> None:
     for sizes in sizes_list:
         n = R.int(1, 6)
         cases.append((make_model(R, sizes), R.np.standard_normal((n, sizes[0])), R.np.standard_normal((n, sizes[-1]))))
-    got = [L.run(forward_fn, m, X, G) for m, X, G in cases]
+    got = [L.run(forward_fn, model_data(m), X, G) for m, X, G in cases]
     for g, (m, X, G), sizes in zip(got, cases, sizes_list):
         k = len(list(m.parameters()))
         C.items(g, C.outcome(_torch_forward, m, X, G), ["output"] + [f"params[{i}].grad" for i in range(k)],
@@ -307,7 +338,7 @@ def train(L: Learner, R: Rand, hidden: bool) -> None:
     for rng, sizes, lr, steps in runs:
         X, y = make_moons(R.int(16, 64), 0.1, rng)
         cases.append((make_model(R, sizes), X, y, lr, steps))
-    got = [L.run(train_fn, *c) for c in cases]
+    got = [L.run(train_fn, model_data(c[0]), *c[1:]) for c in cases]
     for g, (m, X, y, lr, steps) in zip(got, cases):
         k = len(list(m.parameters()))
         names = [f"loss at step {i}" for i in range(steps)] + [f"params[{i}] after {steps} steps" for i in range(k)]

@@ -1,4 +1,4 @@
-"""Judge: decide every grade cell in the trusted process, from the gradebook's source and the tapes."""
+"""Judge: decide every grade cell in the trusted process, from the gradebook's source, its plan and its sealed answers."""
 from __future__ import annotations
 
 import json
@@ -43,12 +43,12 @@ def _raw_structure(path: Path, trusted: dict[str, str]) -> list[str]:
 
 
 class Judge(NbGraderPreprocessor):
-    """Decide every grade cell in this process, from the trusted source and the taped answers."""
+    """Decide every grade cell in this process, from the trusted source, its plan and its sealed answers."""
 
     def preprocess(self, nb, resources):
         g = resources["nbgrader"]
-        info = resources.setdefault("autograder", {"tapes": {}, "reason": "the notebook was not executed by the engine",
-                                                   "seed": 0, "flags": [], "timed_out": []})
+        info = resources.setdefault("autograder", {"sealed": {}, "reason": "the notebook was not executed by the engine",
+                                                   "seed": 0, "flags": []})
         with Gradebook(g["db_url"]) as gb:
             notebook = gb.find_notebook(g["notebook"], g["assignment"])
             grade_cells = {c.name: (c.cell_type, float(c.max_score)) for c in notebook.grade_cells}
@@ -96,12 +96,11 @@ class Judge(NbGraderPreprocessor):
         if checks is None:  # not a check()-only cell: its outputs came from the sandbox, so a human must look
             flags.append(flag("untrusted-verdict", gid))
             return {"grade_id": gid, "score": None, "max_score": points, "reason": "not a check()-only test cell"}
-        stopped = info.get("reason")
         verdicts: list[dict] = []
         with using(info.get("language", "en")):  # the feedback speaks the notebook's language
-            passed, outputs, why = J.judge_cell(checks, info["tapes"].get(index), info["seed"], stopped, verdicts)
-        if why and why.startswith(("forged-tape", "judge-crash")):
-            flags.append(flag(why.split(":", 1)[0], gid))
+            passed, outputs, why = J.judge_cell(checks, info["sealed"].get(index), info["seed"], verdicts)
+        if why and why.startswith("judge-crash"):
+            flags.append(flag("judge-crash", gid))
         cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
                         new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
         return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}

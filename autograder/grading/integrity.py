@@ -1,0 +1,110 @@
+"""What the learner's process checks about itself between steps: no signal handlers, and namespaces as they were.
+
+* :func:`forbid_signal_handlers`: a seccomp filter that refuses ``rt_sigaction`` with a new action,
+  so no signal handler (which receives a frame without any audit event) can be installed after it,
+  in the learner's process or any process it starts; x86_64 and aarch64 (elsewhere :func:`changes`
+  still sees a handler when a cell ends). The SIGINT handler the zygote's timeout relies on is
+  installed before.
+* :class:`Baseline` / :func:`changes`: after every cell and around every question, the namespaces of
+  the checking library, torch, numpy, math and builtins, ``torch.Tensor``'s and ``Parameter``'s
+  methods, torch's mode stacks, the trace and profile functions and the signal handlers are compared
+  with what they were before the first learner cell, by identity: a changed or deleted name is
+  reported, and so is a name added to the checking library other than a submodule imported since (a
+  name added to torch or numpy is not a change: they add their own submodules lazily). The recorder's own
+  code is sealed (:mod:`.seal`), so such a change cannot alter what it records; it is reported
+  because nothing honest in a notebook makes one.
+"""
+from __future__ import annotations
+
+import _signal
+import sys
+from itertools import repeat
+from operator import is_
+from types import ModuleType
+from typing import Any
+
+import torch
+
+_MISSING = object()
+# Names a library rebinds itself, lazily, in honest use: importing torch._dynamo (as torch.optim's first step does)
+# wraps torch.manual_seed. Sealed code calls none of them through these live namespaces.
+_REBOUND_BY_THEIR_LIBRARY = {"torch": frozenset({"manual_seed"})}
+
+
+def forbid_signal_handlers() -> bool:
+    """Refuse ``rt_sigaction`` with a new action from now on, in this process and its children (seccomp)."""
+    import ctypes
+    import platform
+
+    arch_nr = {"x86_64": (0xC000003E, 13), "aarch64": (0xC00000B7, 134)}.get(platform.machine())
+    if arch_nr is None:
+        return False
+    arch, nr = arch_nr
+
+    class Filter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint32)]
+
+    class Prog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
+    ld, jeq, ret = 0x20, 0x15, 0x06
+    deny, allow = 0x00050000 | 1, 0x7FFF0000  # SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW
+    code = [(ld, 0, 0, 4), (jeq, 0, 6, arch),  # another ABI (32-bit syscalls): refused outright
+            (ld, 0, 0, 0), (jeq, 0, 5, nr),
+            (ld, 0, 0, 24), (jeq, 0, 2, 0),  # act (args[1]) low word
+            (ld, 0, 0, 28), (jeq, 1, 0, 0),  # act high word: NULL means a query, allowed
+            (ret, 0, 0, deny), (ret, 0, 0, allow)]
+    insns = (Filter * len(code))(*[Filter(*c) for c in code])
+    prog = Prog(len(code), insns)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        return False
+    return libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+
+
+class Baseline:
+    """Namespaces and hooks as they were before the first learner cell, compared by identity."""
+
+    def __init__(self, spaces: dict[str, Any], closed: tuple[str, ...] = ("autograder",)):
+        # a namespace under a ``closed`` prefix may not even gain a name; others may (a submodule imported later)
+        self.spaces = []
+        for name, d in spaces.items():
+            keys = tuple(k for k in d.keys() if k not in _REBOUND_BY_THEIR_LIBRARY.get(name, ()))
+            self.spaces.append((name, d, keys, tuple(d[k] for k in keys), name.startswith(closed)))
+        self.signals = tuple((n, _signal.getsignal(n)) for n in range(1, _signal.NSIG) if _valid(n))
+
+
+def _valid(n: int) -> bool:
+    try:
+        _signal.getsignal(n)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def changes(base: Baseline) -> list[str]:
+    """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing)."""
+    found = [f"{name} changed" for name, d, keys, values, closed in base.spaces
+             if (closed and _gained(name, d, keys)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
+    if torch._C._len_torch_function_stack() or torch._C._len_torch_dispatch_stack():
+        found.append("a torch mode is active")
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        found.append("a trace or profile function is set")
+    if any(_signal.getsignal(n) is not h for n, h in base.signals):
+        found.append("a signal handler was installed")
+    return found
+
+
+def _gained(name: str, space: Any, keys: tuple) -> bool:
+    """Whether a closed namespace gained a name other than one of its own submodules imported since."""
+    if len(space) == len(keys):
+        return False
+    old = set(keys)
+    return any(k not in old and not (isinstance(v, ModuleType) and v.__name__ == f"{name}.{k}") for k, v in list(space.items()))
+
+
+def spaces_to_watch(modules: dict[str, Any]) -> dict[str, Any]:
+    """The namespaces :class:`Baseline` watches: ``modules`` (name to module) plus torch's tensor types."""
+    out = {name: vars(m) for name, m in modules.items()}
+    out["torch.Tensor"] = vars(torch.Tensor)
+    out["torch.nn.Parameter"] = vars(torch.nn.Parameter)
+    return out
