@@ -81,3 +81,24 @@ def test_same_answers_same_grades_in_both_languages(graded, ch):
         page = (course / "feedback" / "wrong" / ch / f"{ch}.html").read_text()
         for words, expected in ((FEEDBACK_WORDS[mine_lang], True), (FEEDBACK_WORDS[other], False)):
             assert all((w in page) == expected for w in words), f"feedback of a {mine_lang or 'English'} notebook"
+
+
+def test_selecting_the_language_is_not_tampering():
+    """The setup cell of a translated chapter selects its language; the integrity check lets that one name change
+    in the checking library, and still reports any other change there."""
+    from autograder.checking import i18n
+    from autograder.grading import integrity
+    base = integrity.Baseline({"autograder.checking.i18n": vars(i18n)})
+    catalogue = i18n._catalogue
+    try:
+        i18n.use("zh-CN")
+        assert integrity.changes(base) == []
+        i18n.extra = "a name the library never had"
+        assert integrity.changes(base) == ["autograder.checking.i18n changed"]
+        del i18n.extra
+        i18n._catalogue = lambda lang: None
+        assert integrity.changes(base) == ["autograder.checking.i18n changed"]
+    finally:
+        i18n._catalogue = catalogue
+        i18n.use("en")
+    assert integrity.changes(base) == []
