@@ -26,9 +26,10 @@ from typing import Any
 import torch
 
 _MISSING = object()
-# Names a library rebinds itself, lazily, in honest use: importing torch._dynamo (as torch.optim's first step does)
-# wraps torch.manual_seed. Sealed code calls none of them through these live namespaces.
-_REBOUND_BY_THEIR_LIBRARY = {"torch": frozenset({"manual_seed"})}
+# Names a library rebinds itself in honest use: importing torch._dynamo (as torch.optim's first step does) wraps
+# torch.manual_seed; a Chinese chapter's setup cell (import autograder.checking.zh_CN) sets the language. Sealed code
+# reads none of them through these live namespaces, and the judge writes feedback in the trusted notebook's language.
+_REBOUND_BY_THEIR_LIBRARY = {"torch": frozenset({"manual_seed"}), "autograder.checking.i18n": frozenset({"_current"})}
 
 
 def forbid_signal_handlers() -> bool:
