@@ -13,13 +13,15 @@ NEAR_MISSES = {
         "    x.grad.zero_()  # gradients accumulate", "    pass")),
     "the mean, not the median, as the constant": ("ex4_detach_numpy", SOL["ex4_detach_numpy"].replace(
         "np.median(x.detach().numpy())", "np.mean(x.detach().numpy())")),
-    "the prediction detached, not the target": ("ex5_stop_gradient", SOL["ex5_stop_gradient"].replace(
-        "    pred = w * x\n", "    pred = (w * x).detach()\n    pred.requires_grad_()\n")),
+    "the prediction cut off from w: w.grad never filled": ("ex5_stop_gradient", SOL["ex5_stop_gradient"].replace(
+        "v, v_next = (w * x).sum(),", "v, v_next = (w * x).sum().detach().requires_grad_(),")),
     "clamp_ on y's memory after backward": ("ex6_safe_edit", SOL["ex6_safe_edit"].replace(
         "    capped = y.detach().clone()\n    capped[capped > 2] = 2.0\n    y.sum().backward()",
         "    y.sum().backward()\n    capped = y.detach().clamp_(max=2.0)")),
 }
 ALSO_RIGHT = {
+    "only v_next detached": ("ex5_stop_gradient", SOL["ex5_stop_gradient"].replace(
+        "(r + gamma * v_next).detach()", "r + gamma * v_next.detach()")),
     "numpy's median as a 0-d tensor": ("ex4_detach_numpy", SOL["ex4_detach_numpy"].replace(
         "m = float(np.median(x.detach().numpy()))", "m = torch.tensor(np.median(x.detach().numpy()))")),
     "an out-of-place clamp": ("ex6_safe_edit", SOL["ex6_safe_edit"].replace(

@@ -224,7 +224,7 @@ def soft_breaks(markdown: str) -> list[int]:
     lines, out, fence = markdown.split("\n"), [], False
     for i, (line, nxt) in enumerate(zip(lines, lines[1:])):
         fence ^= line.lstrip().startswith("```")
-        head, tail = line.rstrip(), nxt.strip()
+        head, tail = line.rstrip().rstrip("*_"), nxt.strip()  # bold or italics closing the line: still Chinese
         if not fence and not _BLOCK.match(nxt) and (_PUNCT.search(head) or (_CJK.search(head) and _CJK.search(tail[:1]))):
             out.append(i + 1)
     return out

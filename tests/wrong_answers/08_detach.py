@@ -61,11 +61,10 @@ def median_spread_grad(x):
 """,
     # forgot to detach the target
     "ex5_stop_gradient": """
-def self_target_grad(w, x):
-    pred = w * x
-    target = torch.tanh(3 * pred)
-    loss = ((pred - target) ** 2).mean()
-    loss.backward()
+def td_grad(w, x, x_next, r, gamma):
+    v = (w * x).sum()
+    target = r + gamma * (w * x_next).sum()
+    ((v - target) ** 2).backward()
     return w.grad
 """,
     # edits through detach() in place: y changes and backward refuses
@@ -190,11 +189,10 @@ def median_spread_grad(x):
     },
     'ex5_stop_gradient': {
         'detaches the prediction instead of the target': """
-def self_target_grad(w, x):
-    pred = (w * x).detach()
-    pred.requires_grad_()
-    target = torch.tanh(3 * pred)
-    ((pred - target.detach()) ** 2).mean().backward()
+def td_grad(w, x, x_next, r, gamma):
+    v = (w * x).sum().detach()
+    target = r + gamma * (w * x_next).sum()
+    ((v - target) ** 2).backward()
     return w.grad
 """,
     },

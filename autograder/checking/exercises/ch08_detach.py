@@ -177,27 +177,27 @@ def detach_numpy(L: Learner, R: Rand, hidden: bool) -> None:
 # ----------------------------------------------------------------------------- ex5
 
 
-def semi_gradient_loss(w: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    pred = w * x
-    target = torch.tanh(3 * pred).detach()
-    return ((pred - target) ** 2).mean()
+def td_loss(w: torch.Tensor, x: torch.Tensor, x_next: torch.Tensor, r: float, gamma: float) -> torch.Tensor:
+    """The TD loss with its target held fixed: (v - (r + gamma * v_next)) ** 2, v_next detached."""
+    target = (r + gamma * (w * x_next).sum()).detach()
+    return ((w * x).sum() - target) ** 2
 
 
 @exercise("ch08.stop_gradient")
 def stop_gradient(L: Learner, R: Rand, hidden: bool) -> None:
     if not hidden:
-        cases = [(torch.ones(4, requires_grad=True), torch.tensor([0.1, -0.5, 1.0, 2.0]))]
-    else:
+        cases = [(torch.tensor([0.5, -1.0, 2.0]), torch.tensor([1.0, 0.0, 2.0]), torch.tensor([0.0, 1.0, 1.0]), 1.0, 0.9)]
+    else:  # x_next never zero and gamma far from 0: the target always depends on w
         cases = []
         for _i in range(5):
-            shape = R.shape(1, 2, 5)
-            cases.append((R.randn(*shape, requires_grad=True), R.randn(*shape)))
-    for w, x in cases:
-        want = autograd(lambda t: semi_gradient_loss(t, x), w)[0]
-        what = _("self_target_grad(w, x) for w of shape {shape}").format(shape=tuple(w.shape))
-        got = C.parts(L.call("self_target_grad", w, x, inputs=True), what)
-        C.tensor(got[0], want, what, hint=Hint(_("which of pred and target must the gradient not flow through?"),
-                                              _("the target must be a constant: torch.tanh(3 * pred).detach(); detach the target, not pred.")))
+            n = R.int(1, 5)
+            cases.append((R.randn(n), R.randn(n), R.randn(n) + 0.5, R.int(-10, 10) / 10, R.int(50, 99) / 100))
+    for w, x, x_next, r, gamma in cases:
+        want = autograd(lambda t: td_loss(t, x, x_next, r, gamma), w)[0]
+        what = _("td_grad(w, x, x_next, {r}, {gamma}) for w of shape {shape}").format(r=r, gamma=gamma, shape=tuple(w.shape))
+        got = C.parts(L.call("td_grad", w.clone().requires_grad_(True), x, x_next, r, gamma, inputs=True), what)
+        C.tensor(got[0], want, what, hint=Hint(_("which of the two values is the prediction, and which is part of the target the gradient must not move?"),
+                                              _("detach the target (or v_next) before the loss: only v = (w * x).sum() carries the gradient.")))
         C.grad(got[1], want, part(what, _("the leaf w")))
 
 
