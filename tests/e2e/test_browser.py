@@ -2,7 +2,7 @@
 started by `make lab` in a throwaway copy of the course. Each step leaves a screenshot in
 test-output/e2e/<step>.png, and each step asserts on what is visible on the page.
 
-Runs under `make test-e2e`; `make test` skips it (E2E_BROWSER unset).
+Runs under `make test-e2e`; `make test` deselects it (`-m 'not browser'`).
 """
 from __future__ import annotations
 

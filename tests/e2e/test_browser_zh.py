@@ -2,7 +2,7 @@
 own UI in Chinese; a learner's failing check in chapter 01 teaches in Chinese; both editions, released to one
 exchange, are offered side by side. Screenshots in test-output/e2e-zh-CN/<step>.png.
 
-Runs under `make test-e2e`; `make test` skips it (E2E_BROWSER unset).
+Runs under `make test-e2e`; `make test` deselects it (`-m 'not browser'`).
 """
 from __future__ import annotations
 
