@@ -111,7 +111,7 @@ hub: setup
 	$(PY) hub/deploy.py --prefix $(HUB_PREFIX) --envs $(HUB_ENVS)
 	@echo "class hub: http://localhost:$(HUB_PORT)/  (log in as instructor or student1..3; passwords: $(HUB_PREFIX)/hub/passwords.json)"
 	@echo "Formgrader (as instructor): http://torch-from-the-ground-up--service.localhost:$(HUB_PORT)/services/torch-from-the-ground-up/"
-	cd $(HUB_PREFIX)/hub && HUB_PREFIX=$(HUB_PREFIX) HUB_PORT=$(HUB_PORT) $(HUB_ENVS)/grader/bin/jupyterhub -f $(CURDIR)/hub/jupyterhub_config.py
+	HUB_PREFIX=$(HUB_PREFIX) HUB_PORT=$(HUB_PORT) $(PY) hub/serve.py  # the proxy (left running), then JupyterHub
 
 # A real hub with real users on a free loopback port: the browser walk (screenshots in test-output/hub/),
 # the exchange's isolation with each student's uid, 20 servers at once and a hub restart. Root only.

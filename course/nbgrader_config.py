@@ -18,10 +18,21 @@ c.CourseDirectory.release_directory = os.path.join("..", "notebooks")
 # is set, e.g. postgresql+psycopg://grader:PASSWORD@db.example.org/torch_course (see README).
 c.CourseDirectory.db_url = os.environ.get("COURSE_DB_URL") or "sqlite:///" + os.path.join(here, "gradebook.db")
 
-# The stub a learner sees in place of a solution (minitorch style: say what to do).
+# The stub a learner sees in place of a solution (minitorch style: say what to do). A region that starts
+# with a `# todo: ...` comment gets `raise NotImplementedError("...")` with that text instead.
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError(\"Replace this line with your answer, then run the test cell below.\")"
 }
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+from nbgrader.preprocessors import ClearSolutions  # noqa: E402
+
+from autograder.grading.preprocessors.clear_solutions import ClearSolutionsSayingWhat  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [ClearSolutionsSayingWhat if p is ClearSolutions else p
+                                      for p in GenerateAssignment.class_traits()["preprocessors"].default()]
+# Chapter 09 saves the learner's engine beside its notebook (mini_autograd.py, the solution's in solutions/):
+# it is never part of a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "mini_autograd.py"]
 # Hidden tests are stripped from the release; generated notebooks carry no outputs.
 c.ClearOutput.enabled = True
 c.ClearHiddenTests.enabled = True

@@ -5,7 +5,8 @@ and never touches a running class's course folder, gradebook or submissions.
 
     PREFIX/                       root 0755     everything the hub serves (default /srv/torch-course)
       hub/                        root 0700     the hub's own state: sqlite, cookie secret, passwords.json, roster.json
-      etc/jupyter/                root 0755     site nbgrader config every server reads (the exchange, the auth plugin)
+      etc/jupyter/                root 0755     site configs every server reads: nbgrader's (the exchange, the auth
+                                                  plugin), Jupyter Server's (terminals keep the environment's PATH)
       etc/formgrader/             root 0755     the Formgrader service's server config (its CSP)
       exchange/                   root 1777     nbgrader's exchange root; sticky: nobody renames another's entry
         COURSE/{outbound,feedback}  grader 0755 / 0711
@@ -190,10 +191,7 @@ def install_course(home: Path, prefix: Path) -> None:
         f"load_subconfig({str(home / 'course' / 'nbgrader_config.py')!r})  # noqa: F821\n"
         "# The exchange's grader half (the students' half is in the site config).\n"
         "c.ExchangeFactory.collect = 'autograder.grading.exchange.OwnedCollect'  # noqa: F821\n"
-        "c.ExchangeFactory.release_feedback = 'autograder.grading.exchange.PrivateReleaseFeedback'  # noqa: F821\n"
-        "# The grader account is no hub user: JupyterHubAuthPlugin cannot look it up, and it grades this course only.\n"
-        "from nbgrader.auth import NoAuthPlugin  # noqa: E402\n"
-        "c.Authenticator.plugin_class = NoAuthPlugin  # noqa: F821\n")
+        "c.ExchangeFactory.release_feedback = 'autograder.grading.exchange.PrivateReleaseFeedback'  # noqa: F821\n")
     for p in [home, *home.rglob("*")]:
         os.lchown(p, pw.pw_uid, pw.pw_gid)
     for p in (home / "course", home / "solutions"):
@@ -203,8 +201,9 @@ def install_course(home: Path, prefix: Path) -> None:
 def write_configs(prefix: Path) -> None:
     etc = prefix / "etc" / "jupyter"
     etc.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "hub" / "nbgrader_config.py", etc / "nbgrader_config.py")
-    (etc / "nbgrader_config.py").chmod(0o644)
+    for name in ("nbgrader_config.py", "jupyter_server_config.py"):
+        shutil.copy(REPO / "hub" / name, etc / name)
+        (etc / name).chmod(0o644)
     form = prefix / "etc" / "formgrader"
     form.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "hub" / "formgrader_server_config.py", form / "jupyter_server_config.py")

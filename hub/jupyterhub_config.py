@@ -35,19 +35,24 @@ c.JupyterHub.hub_ip = "127.0.0.1"
 # Fixed offsets from the public port, so that a restarted hub finds its proxy and servers find the hub.
 c.JupyterHub.hub_port = PORT + 1
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{PORT + 2}"
-c.ConfigurableHTTPProxy.command = [roster["proxy"]]
 # A hub restart (upgrade, crash) leaves the proxy and the students' servers running: no work is lost.
-c.ConfigurableHTTPProxy.should_start = True
+# hub/serve.py starts the proxy, once (a hub that starts it would kill the old one when it starts again).
+c.ConfigurableHTTPProxy.should_start = False
+c.ConfigurableHTTPProxy.auth_token = (PREFIX / "hub" / "proxy_token").read_text().strip()
 c.JupyterHub.cleanup_proxy = False
 c.JupyterHub.cleanup_servers = False
 c.JupyterHub.db_url = f"sqlite:///{PREFIX / 'hub' / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(PREFIX / "hub" / "jupyterhub_cookie_secret")
-c.ConfigurableHTTPProxy.pid_file = str(PREFIX / "hub" / "proxy.pid")
 
 c.JupyterHub.authenticator_class = "pam"
 c.PAMAuthenticator.open_sessions = False  # no login session (utmp, systemd) for a notebook server
 c.Authenticator.allowed_users = set(roster["instructors"] + roster["students"])
 c.Authenticator.admin_users = set()
+# The grader account is a hub user only so that nbgrader can ask the hub for its courses (below: it is in
+# formgrade-COURSE, as in nbgrader's demo_multiple_classes). Nobody logs in as it, whatever its password:
+# only allowed_users may, not every user the hub's database holds. (blocked_users would not do: JupyterHub
+# takes blocked users out of every group at start, and Formgrader would lose its course.)
+c.Authenticator.allow_existing_users = False
 
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(STUDENT_ENV / "bin" / "jupyterhub-singleuser")]
@@ -79,8 +84,10 @@ c.JupyterHub.services = [{
 }]
 
 # Groups: the names nbgrader looks for (JupyterHubAuthPlugin: courses are nbgrader-* and formgrade-*).
+# Formgrader's nbgrader asks the hub which courses its own account (JUPYTERHUB_USER: the grader) grades,
+# so the grader is in formgrade-COURSE too: without it Formgrader's pages fail with the hub's 404.
 c.JupyterHub.load_groups = {
-    f"formgrade-{COURSE}": {"users": roster["instructors"]},
+    f"formgrade-{COURSE}": {"users": [*roster["instructors"], GRADER]},
     f"nbgrader-{COURSE}": {"users": roster["students"]},
 }
 c.JupyterHub.load_roles = roles = [

@@ -21,25 +21,40 @@ def _setup_source(ch: str) -> str:
     return next(c.source for c in nb.cells if c.cell_type == "code")
 
 
+def kernel_cells(ch: str, overrides: dict[str, str] | None = None) -> list[tuple[str, str, bool]]:
+    """(grade_id, source, is_answer) of what a learner's kernel runs after the setup cell, in notebook order: every
+    answer cell (the solution's, or ``overrides``) and every cell of code the course gives the answers to build on
+    (a locked cell marked ``metadata.course.given``, e.g. chapter 09's worked ``+``)."""
+    nb = nbformat.read(str(solution_path(ch)), as_version=4)
+    answers = {**solution_answers(nb), **(overrides or {})}
+    out = []
+    for c in nb.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in answers:
+            out.append((meta["grade_id"], answers[meta["grade_id"]], True))
+        elif c.cell_type == "code" and c.metadata.get("course", {}).get("given"):
+            out.append((meta.get("grade_id", "given"), c.source, False))
+    return out
+
+
 def solution_answers_of(ch: str) -> dict[str, str]:
     """What a perfect student types in each answer cell of chapter ``ch``."""
     return solution_answers(nbformat.read(str(solution_path(ch)), as_version=4))
 
 
 def namespace(ch: str, overrides: dict[str, str] | None = None, broken: list[str] | None = None) -> dict:
-    """The globals a learner's kernel would have after the setup cell and every answer cell.
+    """The globals a learner's kernel would have after the setup cell and every answer cell (and the given code).
 
     Every answer cell must run: one that raises fails the test, so a broken wrong answer never passes
     for a wrong one. Where cells are meant to raise (a blank stub), pass ``broken``: then, as in a
     notebook, such a cell is skipped, later cells run on, and its grade_id is appended to ``broken``."""
-    answers = {**solution_answers(nbformat.read(str(solution_path(ch)), as_version=4)), **(overrides or {})}
     ns: dict = {}
     exec(_setup_source(ch), ns)
-    for gid, src in answers.items():
+    for gid, src, is_answer in kernel_cells(ch, overrides):
         try:
             exec(compile(src, gid, "exec"), ns)
         except Exception as exc:
-            if broken is None:
+            if broken is None or not is_answer:
                 raise AssertionError(f"{ch}: the answer cell {gid} does not run ({type(exc).__name__}: {exc})") from exc
             broken.append(gid)
     return ns

@@ -1,8 +1,8 @@
 """Run by the student environment's own Python (``.venv-student/bin/python -I``), outside the repo: nothing
 here may import the tests or the repo's source. Reads jobs as JSON on stdin, writes verdicts as JSON to the file named by argv[1] (stdout is the cells').
 
-A job is one notebook state: the chapter's setup cell, then answer cells (a cell that raises is skipped, as in
-a notebook), then test cells ``check("chNN.x")`` run through ``check()`` itself. A verdict is "pass",
+A job is one notebook state: the chapter's setup cell, then its answer cells and the course's given code, in
+notebook order (a cell that raises is skipped, as in a notebook), then test cells ``check("chNN.x")`` run through ``check()`` itself. A verdict is "pass",
 "fail: <the lesson>" (a CheckFailure) or "crash: <error>" (anything else: a traceback where a lesson belongs).
 """
 import json
@@ -15,7 +15,7 @@ from autograder import CheckFailure
 def run(job: dict) -> dict:
     ns: dict = {"__name__": "__main__"}
     exec(compile(job["setup"], "setup", "exec"), ns)
-    for gid, src in job["answers"].items():
+    for gid, src in job["cells"]:
         try:
             exec(compile(src, gid, "exec"), ns)
         except Exception:

@@ -71,7 +71,7 @@ def test_the_lint_rejects_a_test_cell_with_inline_asserts():
 
 # ---- skeletons: every answer cell tells the learner what to write ----
 # Chapters whose answer cells are not skeletons yet (strict: the entry must go once they are).
-SKELETONS_PENDING = {"09_mini_autograd": "issue 13"}
+SKELETONS_PENDING: dict[str, str] = {}
 
 
 def _pending(chapters, pending: dict) -> list:
@@ -122,6 +122,39 @@ def test_the_skeleton_lint_rejects_a_bare_stub_and_a_changed_signature():
     assert skeleton_problems(solution, "def f(a):\n    raise NotImplementedError()\n")
     prediction = "predicted_x = ...\n### BEGIN SOLUTION\npredicted_x = 3\n### END SOLUTION"
     assert not skeleton_problems(prediction, "predicted_x = ...\nraise NotImplementedError()")
+
+
+def asked(source: str) -> list[str]:
+    """The functions and methods an answer cell asks the learner to write: those whose own body holds a solution region."""
+    names, stack = [], []  # (indent, name) of the defs enclosing the current line
+    for line in source.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if line.strip():
+            stack = [(i, n) for i, n in stack if i < indent]
+        if m := re.match(r"\s*def (\w+)", line):
+            stack.append((indent, m.group(1)))
+        elif line.strip() == "### BEGIN SOLUTION" and stack and stack[-1][1] not in names:
+            names.append(stack[-1][1])
+    return names
+
+
+MAX_ASKED = 4  # one concept per graded cell: a few methods, never a whole class at once
+
+
+@pytest.mark.parametrize("ch", CHAPTERS)
+def test_no_answer_cell_asks_for_more_than_four_methods(ch):
+    big = {c.metadata["nbgrader"]["grade_id"]: asked(c.source) for c in read(solution_path(ch)).cells
+           if c.metadata.get("nbgrader", {}).get("solution") and len(asked(c.source)) > MAX_ASKED}
+    assert not big, f"{ch}: answer cells asking for more than {MAX_ASKED} functions: {big}"
+
+
+def test_asked_counts_what_the_learner_writes_not_what_is_given():
+    method = "    def {0}(self):\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n"
+    given = "    def __rsub__(self, other):\n        return -self + other\n"
+    nested = "    def exp(self):\n        ### BEGIN SOLUTION\n        def _backward():\n            pass\n        ### END SOLUTION\n"
+    cell = "class Tensor(Tensor):\n" + "".join(method.format(n) for n in ("a", "b", "c", "d")) + given + nested
+    assert asked(cell) == ["a", "b", "c", "d", "exp"]
+    assert asked("predicted_x = ...\n### BEGIN SOLUTION\npredicted_x = 3\n### END SOLUTION") == []
 
 
 # ---- predictions are never spoiled ----
@@ -194,7 +227,7 @@ def _assigned_names(source: str) -> set[str]:
             for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
-@pytest.mark.parametrize("ch", _pending([c for c in CHAPTERS if c[:2] <= "08"], PREDICT_PENDING))
+@pytest.mark.parametrize("ch", _pending(CHAPTERS, PREDICT_PENDING))
 def test_predictions_are_not_spoiled(ch):
     from exercise_harness import namespace
     found = spoilers(read(solution_path(ch)), namespace(ch))

@@ -29,6 +29,8 @@ def test_release_is_in_sync(lang, ch, tmp_path):
     fresh = out / ch / f"{ch}.ipynb"
     assert _cells(fresh) == _cells(release_path(ch, lang)), \
         f"notebooks/{_edition(lang, ch)} is stale: run `make release` and commit it"
+    # nothing else is released: chapter 09's saved engine (the solution's mini_autograd.py) stays in solutions/
+    assert sorted(p.name for p in (out / ch).iterdir()) == [f"{ch}.ipynb"]
 
 
 def _hidden_lines(nb) -> set[str]:
@@ -40,12 +42,25 @@ def _hidden_lines(nb) -> set[str]:
     return lines
 
 
+def _given_lines(nb) -> set[str]:
+    """Code the notebook gives on purpose: every code line outside the solution and hidden-test regions (e.g.
+    chapter 09's worked `+` and its `Value` class), without its comment, and the prose's `inline code`."""
+    lines = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines |= {span.strip() for span in re.findall(r"`([^`\n]+)`", cell.source)}
+            continue
+        outside = re.sub(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)\n.*?### END (?:SOLUTION|HIDDEN TESTS)", "", cell.source, flags=re.S)
+        lines |= {l.split("  # ")[0].strip() for l in outside.splitlines()}
+    return lines
+
+
 def leaks(released, solutions) -> list[str]:
     """What a released notebook gives away: region markers, outputs, lines of solutions or hidden tests."""
     found = [m for m in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS") if any(m in c.source for c in released.cells)]
     found += [f"outputs in cell {i}" for i, c in enumerate(released.cells) if c.cell_type == "code" and c.get("outputs")]
     body = "\n".join(c.source for c in released.cells)
-    hidden = set().union(*(_hidden_lines(nb) for nb in solutions))
+    hidden = set().union(*(_hidden_lines(nb) for nb in solutions)) - set().union(*(_given_lines(nb) for nb in solutions))
     return found + sorted(line for line in hidden if line in body)
 
 
@@ -82,3 +97,10 @@ def test_the_leak_check_catches_a_doctored_release(region):
     code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
     assert leaks(release, [read(solution_path(ch))])[:2] == [
         "BEGIN SOLUTION" if region == "SOLUTION" else "BEGIN HIDDEN TESTS", f"outputs in cell {release.cells.index(code)}"]
+
+
+def test_given_code_does_not_excuse_the_solution():
+    # chapter 09 gives worked code (its `Value`, `+`); most of its solution lines are still guarded
+    sol = read(solution_path("09_mini_autograd"))
+    guarded = _hidden_lines(sol) - _given_lines(sol)
+    assert len(guarded) >= 40 and "stack.extend((c, False) for c in reversed(v._prev))" in guarded

@@ -41,6 +41,9 @@ class Text(str):
         self.msgid = msgid
         return self
 
+    def __getnewargs__(self) -> tuple[str, str]:  # copy, deepcopy and pickle rebuild it with its msgid
+        return str(self), self.msgid
+
     def __str__(self) -> str:
         return _translate(self.msgid)
 

@@ -122,8 +122,10 @@ def child_main(ctx: dict, fd: int, key: bytes) -> None:
                 gc.enable()
 
     def report(kind: str, detail: str) -> None:
-        if (kind, detail) not in said:  # once per process: where it first happened
-            said.add((kind, detail))
+        # once per process, where it first happened; grader code once per cell, as each such cell earns nothing
+        key = (kind, detail, where[0]) if kind == "grader-import" else (kind, detail)
+        if key not in said:
+            said.add(key)
             send({"k": "flag", "cell": where[0], "q": where[1], "kind": kind, "detail": detail})
 
     def check() -> None:

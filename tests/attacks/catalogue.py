@@ -221,6 +221,20 @@ CASES: dict[str, dict] = {
         expect=dict(lost=["ex1", "ex2"], status="flagged", flags=[
             "grader-import:autograder.grading.reference (in ex1_make_grid)", "grader-import:opened autograder/grading/__init__.py (in ex2_predict_dtype)",
             "suspicious:imports autograder.grading.reference.engine", "suspicious:imports importlib", "suspicious:uses sys.modules"])),
+    # issue 13: chapter 09's reference engine (the capstone's solution) is grader-only; each step that loads it,
+    # by whatever spelling, earns nothing, even when that step's own answer follows and is right
+    "ch09_reference_engine_imports": dict(
+        chapter="09_mini_autograd",
+        answers={"ex4_mul": "try:\n    from autograder.grading.reference.engine import Tensor as _Ref\nexcept Exception:\n    pass\n{perfect}",
+                 "ex6_backward": "try:\n    __import__('autograder.grading.reference.engine')\nexcept Exception:\n    pass\n{perfect}",
+                 "ex8_unary": "import importlib\ntry:\n    importlib.import_module('autograder.grading.reference.engine')\n"
+                              "except Exception:\n    pass\n{perfect}"},
+        expect=dict(lost=["ex4", "ex6", "ex8"], status="flagged", flags=[
+            "grader-import:autograder.grading.reference.engine (in ex4_mul)",
+            "grader-import:autograder.grading.reference.engine (in ex6_backward)",
+            "grader-import:opened autograder/grading/__init__.py (in ex8_unary)",
+            "suspicious:imports autograder.grading.reference.engine.Tensor", "suspicious:imports importlib",
+            "suspicious:uses __import__"])),
     "forged_tape_garbage": dict(
         answers={"ex1_make_grid": "{perfect}\nimport os\n_t = os.environ.get('AUTOGRADER_TAPE', '')\n"
                                   "_d = os.path.dirname(_t)\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -98,7 +99,8 @@ class Hub:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "AUTOGRADER"))}
         env.update(HUB_PREFIX=str(self.prefix), HUB_PORT=str(self.port), HUB_TEST_TOKEN=self.token)
         with open(self.log, "a") as log:
-            self.proc = subprocess.Popen([ENVS / "grader" / "bin" / "jupyterhub", "-f", REPO / "hub" / "jupyterhub_config.py"],
+            # As `make hub`: the proxy once (a restart finds it running), then JupyterHub in this process.
+            self.proc = subprocess.Popen([sys.executable, REPO / "hub" / "serve.py"],
                                          cwd=self.prefix / "hub", env=env, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
         deadline = time.monotonic() + timeout
@@ -177,6 +179,14 @@ class Hub:
 
     def on_server(self, user: str, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
         return self.request(method, f"/user/{user}/{path.lstrip('/')}", self.host(user), token or self.token, **kw)
+
+    def login(self, user: str, password: str) -> requests.Response:
+        """The hub's login form, as a browser posts it (with the form's _xsrf token and cookie)."""
+        with requests.Session() as s:
+            form = s.get(f"http://127.0.0.1:{self.port}/hub/login", headers={"Host": self.host()}, timeout=60)
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text).group(1)
+            return s.post(f"http://127.0.0.1:{self.port}/hub/login", headers={"Host": self.host()}, timeout=120,
+                          data={"username": user, "password": password, "_xsrf": xsrf}, allow_redirects=False)
 
     def user_token(self, user: str) -> str:
         r = self.api("POST", f"/users/{user}/tokens", json={"note": "tests/hub", "expires_in": 3600})

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import runpy
+import secrets
 import shutil
+import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
@@ -18,7 +20,8 @@ from nbgrader.api import Gradebook
 
 from autograder.tools import submissions as S
 from .hubserver import CH, COURSE, OUT, REPO
-from test_browser import CHROMIUM, FLAGS, cell, cell_index, menu, wait_idle
+from labserver import CHROMIUM, FLAGS
+from test_browser import cell, cell_index, menu, wait_idle
 
 pytestmark = pytest.mark.browser
 HUB_FLAGS = [*FLAGS, "--disable-quic", "--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1"]
@@ -138,6 +141,38 @@ def wrong(gid: str) -> str:
     return runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{CH}.py"))["WRONG"][gid].strip("\n")
 
 
+def test_formgrader_serves_the_instructor_alone(hub):
+    """Formgrader's own page and its list of assignments, through the hub. nbgrader asks the hub for the
+    grader account's courses (JupyterHubAuthPlugin): the page fails with a 500 unless the hub knows the
+    grader, and chapter 01 shows as a draft (nothing to collect) unless the grader is in formgrade-COURSE."""
+    host = hub.host(f"{COURSE}--service")
+    page = f"/services/{COURSE}/formgrader/manage_assignments"
+    instructor = hub.user_token("instructor")
+    r = hub.request("GET", page, host, instructor)
+    assert r.status_code == 200 and "Manage Assignments" in r.text, (r.status_code, r.text[-2000:])
+    r = hub.request("GET", f"/services/{COURSE}/formgrader/api/assignments", host, instructor)
+    assert r.status_code == 200, (r.status_code, r.text[-2000:])
+    status = {a["name"]: a["status"] for a in r.json()}
+    assert status[CH] == "released" and status["02_indexing_and_slicing"] == "draft", status
+    r = hub.request("GET", page, host, hub.user_token("student1"))
+    assert r.status_code == 403, (r.status_code, r.text[-2000:])
+
+
+def test_nobody_logs_in_as_the_grader(hub):
+    """The grader is a hub user (for nbgrader's sake) but not an allowed one: even with its system
+    password set, the hub's login page turns it away, while a student with theirs gets in."""
+    grader = hub.roster["grader"]
+    password = secrets.token_urlsafe(12)
+    subprocess.run(["chpasswd"], input=f"{grader}:{password}\n", text=True, check=True)
+    try:
+        assert hub.login("student1", hub.passwords["student1"]).status_code == 302
+        r = hub.login(grader, password)
+        assert r.status_code == 403 and "Invalid username or password" in r.text, (r.status_code, r.text[-1000:])
+    finally:
+        subprocess.run(["passwd", "--lock", "--delete", grader], check=True, capture_output=True)
+    assert subprocess.run(["passwd", "-S", grader], capture_output=True, text=True).stdout.split()[1] in ("L", "NP")
+
+
 def test_student1_logs_in_fetches_answers_validates_and_submits(hub, browser):
     with logged_in(browser, hub, "student1") as page:
         fetch_and_submit(page, hub, "student1", solution("ex1_make_grid"), "01-student1", correct=True)
@@ -169,6 +204,8 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
         assert href == f"//{COURSE}--service.localhost/services/{COURSE}/", href
         page.goto(f"http:{href.replace('.localhost/', f'.localhost:{hub.port}/', 1)}")
         expect(page.locator("#jp-main-dock-panel")).to_be_visible(timeout=180_000)
+        # The service's JupyterLab is the grader account's: its home holds the course and the solutions.
+        expect(page.locator(".jp-DirListing-content")).to_contain_text("solutions")
         shot(page, "03-instructor-1-formgrader-service-lab")
         assert page.url.startswith(hub.url(f"/services/{COURSE}/", f"{COURSE}--service")), page.url
 
@@ -180,6 +217,7 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
 
         frame.locator("tr", has_text=CH).first.locator("td.collect a").click()
         expect(frame.locator("#success-modal .modal-body")).to_contain_text(f"Successfully collected submissions of '{CH}'")
+        expect(frame.locator("#success-modal")).to_have_css("opacity", "1")  # faded in: the screenshot shows it whole
         shot(page, "03-instructor-3-collected")
         submitted = hub.grader_home / "course" / "submitted"
         assert sorted(p.name for p in submitted.iterdir()) == ["student1", "student2"]
@@ -192,12 +230,12 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
         term.click()
         log = hub.grader_home / "grade.log"
         page.keyboard.type(f"(autograder grade {CH} --course ~/course --jobs 2 --force; whoami) 2>&1 | tee ~/grade.log\n")
-        deadline = time.monotonic() + 900
-        while "autograder: graded" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        grader = hub.roster["grader"]
+        deadline = time.monotonic() + 900  # until whoami, which runs once `autograder grade` has exited
+        while not (log.read_text() if log.exists() else "").strip().endswith(grader) and time.monotonic() < deadline:
             time.sleep(2)
-        time.sleep(2)  # whoami
         out = log.read_text()
-        assert "autograder: graded 2 notebooks" in out and out.strip().endswith(hub.roster["grader"]), out[-3000:]
+        assert "autograder: graded 2 notebooks" in out and out.strip().endswith(grader), out[-3000:]
         shot(page, "03-instructor-4-graded-in-terminal")
 
         with Gradebook(f"sqlite:///{hub.grader_home / 'course' / 'gradebook.db'}") as gb:
@@ -211,6 +249,7 @@ def test_instructor_opens_formgrader_collects_grades_and_releases_feedback(hub, 
             page.goto(formgrader)
             page.locator("tr", has_text=CH).first.locator(f"td.{action} a").click()
             expect(page.locator("#success-modal .modal-body")).to_contain_text(f"Successfully {done} feedback of '{CH}'")
+            expect(page.locator("#success-modal")).to_have_css("opacity", "1")
         shot(page, "03-instructor-5-feedback-released")
     released = list((hub.exchange / "feedback").glob("*.html"))
     assert len(released) == 2, released

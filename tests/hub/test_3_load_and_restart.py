@@ -56,8 +56,9 @@ def nbgrader_action(hub, user: str, action: str, timeout: float = 300) -> dict:
 def one_student(hub, user: str, started: threading.Event) -> dict:
     t0 = time.monotonic()
     # student1 and student2 still hold their first fetch: they keep it under another name, as a student would.
-    listing = retrying(lambda: hub.on_server(user, "GET", f"/api/contents/{COURSE}")).json()
-    if any(item["name"] == CH for item in listing.get("content") or []):
+    listing = retrying(lambda: hub.on_server(user, "GET", f"/api/contents/{COURSE}"))
+    assert listing.status_code in (200, 404), (user, listing.status_code, listing.text[:300])  # 404: never fetched
+    if listing.status_code == 200 and any(item["name"] == CH for item in listing.json()["content"]):
         r = retrying(lambda: hub.on_server(user, "PATCH", f"/api/contents/{COURSE}/{CH}",
                                            json={"path": f"{COURSE}/{CH}-first-try"}))
         assert r.status_code == 200, r.text

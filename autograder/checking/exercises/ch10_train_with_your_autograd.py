@@ -17,7 +17,7 @@ import torch
 
 from .. import checks as C
 from ..exercise import Learner, Rand, _Missing, exercise, step
-from ..graphs import _rebind
+from ..steps import _rebind
 from ..torch_engine import Tensor, no_grad
 
 
@@ -219,9 +219,12 @@ def cross_entropy(L: Learner, R: Rand, hidden: bool) -> None:
                  (np.array([[1000.0, -1000.0], [-800.0, 900.0], [3.0, 3.0]]), np.array([1, 1, 0]))]
     else:
         cases = []
-        for _ in range(6):
+        for i in range(6):
             n, k = R.int(1, 8), R.int(2, 5)
-            cases.append((R.np.standard_normal((n, k)) * R.choice([1.0, 30.0, 800.0]), R.np.integers(0, k, n)))
+            logits = R.np.standard_normal((n, k)) * R.choice([1.0, 30.0, 800.0])
+            if i == 0:
+                logits[R.int(0, n - 1), R.int(0, k - 1)] = 1000.0 + R.int(0, 200)  # exp overflows without the max shift
+            cases.append((logits, R.np.integers(0, k, n)))
     got = [L.run(ce_fn, z, y) for z, y in cases]
     for g, (z, y) in zip(got, cases):
         C.items(g, C.outcome(torch_ce, z, y), ["loss", "logits.grad"],
@@ -258,10 +261,13 @@ def sgd_step(L: Learner, R: Rand, hidden: bool) -> None:
                  ([np.array([1.0, -1.0]), np.ones(3)], [np.array([0.5, 0.5]), None], 0.5, 0.01)]
     else:
         cases = []
-        for _ in range(4):
+        for i in range(4):
             arrays = [R.np.standard_normal(R.shape(1, 2, 4)) for _ in range(3)]
             grads = [R.np.standard_normal(a.shape) if R.int(0, 4) else None for a in arrays]
-            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), R.choice([0.0, 0.0, 1e-2, 0.1])))
+            if i == 0:  # always one parameter without a gradient, and weight decay: both are easy to get wrong
+                grads[R.int(0, 2)] = None
+            wd = R.choice([0.01, 0.1]) if i == 0 else R.choice([0.0, 0.0, 1e-2, 0.1])
+            cases.append((arrays, grads, R.choice([0.01, 0.1, 0.5]), wd))
     got = [L.run(sgd_fn, a, gr, lr, wd) for a, gr, lr, wd in cases]
     for g, (arrays, grads, lr, wd) in zip(got, cases):
         n = len(arrays)

@@ -1,9 +1,9 @@
 """The course's reference engine: a numpy-backed Tensor with reverse-mode autodiff.
 
-It is the solution of chapter 09, kept here so that chapter 10 can train on an engine
-that is known to be right (grading chapter 10 must not hinge on chapter-09 mistakes),
-and so that chapter 09's grader can run one step of a learner's engine on top of the
-other steps done right. Read it after you finish chapter 09.
+It is the solution of chapter 09, on the grader's side only: chapter 09's grading runs one step of a
+learner's engine on top of the other steps done right (:func:`autograder.checking.steps.hybrid`, which
+reaches this module only through :func:`autograder.checking.graphs.reference_engine`), and ``make bench``
+times it against torch. A student's environment (``make student-env``) does not contain it.
 
 Style: micrograd's engine.py, on arrays. Every op builds ``out``, defines ``_backward``
 (which adds into its inputs' ``.grad`` buffers) and attaches it; derived ops are one-liners.
@@ -66,7 +66,7 @@ class Tensor:
     def __repr__(self):
         return f"Tensor({self.data}, requires_grad={self.requires_grad})"
 
-    # ---- step 2: add and mul, with unbroadcast ----
+    # ---- + (worked in the chapter) and * (exercise 4), with unbroadcast ----
     def __add__(self, other):
         other = other if isinstance(other, Tensor) else Tensor(other)
         out = Tensor(self.data + other.data, _children=(self, other), _op="+")
@@ -90,16 +90,46 @@ class Tensor:
     def __radd__(self, other): return self + other
     def __rmul__(self, other): return self * other
 
-    # ---- step 3: elementwise ops ----
-    def __pow__(self, k):
-        assert isinstance(k, (int, float)), "only a Python number as exponent"
-        out = Tensor(self.data ** k, _children=(self,), _op=f"**{k}")
+    # ---- exercise 5: topological order ----
+    def topological_order(self):
+        """Every node of the graph behind self, each after all of its inputs; self comes last."""
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:  # an explicit stack: deep graphs (long loops) would overflow Python's recursion limit
+            v, inputs_done = stack.pop()
+            if inputs_done:
+                order.append(v)
+            elif id(v) not in seen:
+                seen.add(id(v))
+                stack.append((v, True))
+                stack.extend((c, False) for c in reversed(v._prev))
+        return order
 
-        def _backward():
-            self.grad += k * self.data ** (k - 1) * out.grad
-        out._backward = _backward
-        return out
+    # ---- exercise 6: backward ----
+    def backward(self, gradient=None, retain_graph=False):
+        if not self.requires_grad:
+            raise RuntimeError(NO_GRAD_FN)
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(SCALAR_ONLY)
+            gradient = np.ones_like(self.data)
+        topo = self.topological_order()
+        if any(v._backward is None for v in topo):
+            raise RuntimeError(FREED)
+        for v in topo:  # fresh zero buffers for intermediates; leaves keep theirs, so grads accumulate
+            if v._prev or v.grad is None:
+                v.grad = np.zeros_like(v.data)
+        self.grad += gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=np.float64)
+        for v in reversed(topo):
+            if v._prev:  # a leaf has nothing to pass on (and a constant's closure has no buffers to fill)
+                v._backward()
+        for v in topo:
+            if v._prev or not v.requires_grad:
+                v.grad = None  # as torch: only leaves that require grad keep a .grad
+            if v._prev and not retain_graph:
+                v._backward = None  # free what the closure saved; a second pass must fail
+        return None
 
+    # ---- exercise 8: exp, log, relu, tanh ----
     def exp(self):
         out = Tensor(np.exp(self.data), _children=(self,), _op="exp")
 
@@ -132,13 +162,23 @@ class Tensor:
         out._backward = _backward
         return out
 
+    # ---- exercise 9: ** and the one-liners built on + * ** ----
+    def __pow__(self, k):
+        assert isinstance(k, (int, float)), "only a Python number as exponent"
+        out = Tensor(self.data ** k, _children=(self,), _op=f"**{k}")
+
+        def _backward():
+            self.grad += k * self.data ** (k - 1) * out.grad
+        out._backward = _backward
+        return out
+
     def __neg__(self): return self * -1.0
     def __sub__(self, other): return self + (-other)
     def __rsub__(self, other): return (-self) + other
     def __truediv__(self, other): return self * (other if isinstance(other, Tensor) else Tensor(other)) ** -1
     def __rtruediv__(self, other): return self ** -1 * other
 
-    # ---- step 4: reductions, shapes, matmul ----
+    # ---- exercise 10: sum and mean ----
     def sum(self, axis=None, keepdims=False):
         out = Tensor(self.data.sum(axis=axis, keepdims=keepdims), _children=(self,), _op="sum")
 
@@ -152,6 +192,7 @@ class Tensor:
         s = self.sum(axis, keepdims)
         return s * (s.data.size / max(self.data.size, 1))
 
+    # ---- exercise 11: reshape and transpose ----
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         out = Tensor(self.data.reshape(shape), _children=(self,), _op="reshape")
@@ -172,6 +213,7 @@ class Tensor:
     @property
     def T(self): return self.transpose()
 
+    # ---- exercise 12: matrix products ----
     def __matmul__(self, other):
         other = other if isinstance(other, Tensor) else Tensor(other)
         out = Tensor(self.data @ other.data, _children=(self, other), _op="@")
@@ -187,45 +229,6 @@ class Tensor:
 
     def __rmatmul__(self, other): return Tensor(other) @ self
 
-    # ---- step 5: topological order ----
-    def topological_order(self):
-        """Every node of the graph behind self, each after all of its inputs; self comes last."""
-        order, seen, stack = [], set(), [(self, False)]
-        while stack:  # an explicit stack: deep graphs (long loops) would overflow Python's recursion limit
-            v, inputs_done = stack.pop()
-            if inputs_done:
-                order.append(v)
-            elif id(v) not in seen:
-                seen.add(id(v))
-                stack.append((v, True))
-                stack.extend((c, False) for c in reversed(v._prev))
-        return order
-
-    # ---- step 6: backward ----
-    def backward(self, gradient=None, retain_graph=False):
-        if not self.requires_grad:
-            raise RuntimeError(NO_GRAD_FN)
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(SCALAR_ONLY)
-            gradient = np.ones_like(self.data)
-        topo = self.topological_order()
-        if any(v._backward is None for v in topo):
-            raise RuntimeError(FREED)
-        for v in topo:  # fresh zero buffers for intermediates; leaves keep theirs, so grads accumulate
-            if v._prev or v.grad is None:
-                v.grad = np.zeros_like(v.data)
-        self.grad += gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=np.float64)
-        for v in reversed(topo):
-            if v._prev:  # a leaf has nothing to pass on (and a constant's closure has no buffers to fill)
-                v._backward()
-        for v in topo:
-            if v._prev or not v.requires_grad:
-                v.grad = None  # as torch: only leaves that require grad keep a .grad
-            if v._prev and not retain_graph:
-                v._backward = None  # free what the closure saved; a second pass must fail
-        return None
-
-    # ---- step 7: detach ----
+    # ---- exercise 13: detach (and no_grad, above) ----
     def detach(self):
         return Tensor(self.data)  # np.asarray keeps the same float64 array: no copy, no history
