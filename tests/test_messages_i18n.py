@@ -78,3 +78,15 @@ def test_the_judge_finds_the_language_in_the_trusted_setup_cell():
     assert i18n.language_of([setup.format("# import autograder.checking.zh_CN")]) == "en"  # a comment selects nothing
     with pytest.raises(ValueError):
         i18n.use("fr-FR")
+
+
+def test_graph_pictures_label_in_the_learners_language():
+    from types import SimpleNamespace
+
+    from autograder.checking.draw import _label
+    leaf = SimpleNamespace(data=torch.zeros(2).numpy(), requires_grad=True, _prev=())
+    const = SimpleNamespace(data=torch.zeros(2, 3).numpy(), requires_grad=False, _prev=())
+    assert _label(leaf, "leaf", None) == "leaf\nrequires grad\nshape (2,)"
+    with i18n.using("zh-CN"):
+        assert _label(leaf, "leaf", "x") == "x\n需要梯度\n形状 (2,)"  # the learner's name for it stays
+        assert _label(const, "constant", None) == "常数\n形状 (2, 3)"

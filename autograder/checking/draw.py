@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from .i18n import _
+
 COLORS = {"leaf": "#cdeccd", "constant": "#e3e3e3", "op": "#cfe0f7"}
 
 
@@ -50,14 +52,14 @@ def _label(v: Any, kind: str, name: str | None) -> str:
     data = np.asarray(getattr(v, "data", 0.0))
     scalar_node = not hasattr(v, "requires_grad")  # a Value: show its numbers, as micrograd's pictures do
     if scalar_node:
-        head = (name or "leaf") if kind != "op" else v._op
+        head = (name or _("leaf")) if kind != "op" else v._op
         return f"{head}\ndata {_number(data)}\ngrad {_number(v.grad)}"
-    shape = f"shape {tuple(data.shape)}"
+    shape = _("shape {shape}").format(shape=tuple(data.shape))
     if kind == "op":
-        return f"{v._op or 'op'}\n{shape}"
+        return (v._op or _("op")) + "\n" + shape
     if kind == "leaf":
-        return f"{name or 'leaf'}\nrequires grad\n{shape}"
-    return f"{name or 'constant'}\n{_number(data) if data.size == 1 else shape}"
+        return "\n".join([name or _("leaf"), _("requires grad"), shape])
+    return (name or _("constant")) + "\n" + (_number(data) if data.size == 1 else shape)
 
 
 class GraphPicture:
