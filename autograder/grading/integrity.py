@@ -26,10 +26,9 @@ from typing import Any
 import torch
 
 _MISSING = object()
-# Names a library rebinds itself, lazily, in honest use: importing torch._dynamo (as torch.optim's first step does)
-# wraps torch.manual_seed. Sealed code calls none of them through these live namespaces.
-# The checking library's language: a translated chapter's setup cell selects it (`import autograder.checking.zh_CN`);
-# feedback takes its language from the trusted notebook, never from this name.
+# Names a library rebinds itself in honest use: importing torch._dynamo (as torch.optim's first step does) wraps
+# torch.manual_seed; a Chinese chapter's setup cell (import autograder.checking.zh_CN) sets the language. Sealed code
+# reads none of them through these live namespaces, and the judge writes feedback in the trusted notebook's language.
 _REBOUND_BY_THEIR_LIBRARY = {"torch": frozenset({"manual_seed"}), "autograder.checking.i18n": frozenset({"_current"})}
 
 
@@ -71,7 +70,8 @@ class Baseline:
         self.spaces = []
         for name, d in spaces.items():
             keys = tuple(k for k in d.keys() if k not in _REBOUND_BY_THEIR_LIBRARY.get(name, ()))
-            self.spaces.append((name, d, keys, tuple(d[k] for k in keys), name.startswith(closed)))
+            # a closed namespace is compared by its whole set of names (a rebound name is still not a new one)
+            self.spaces.append((name, d, keys, tuple(d[k] for k in keys), frozenset(d.keys()) if name.startswith(closed) else None))
         self.signals = tuple((n, _signal.getsignal(n)) for n in range(1, _signal.NSIG) if _valid(n))
 
 
@@ -86,7 +86,7 @@ def _valid(n: int) -> bool:
 def changes(base: Baseline) -> list[str]:
     """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing)."""
     found = [f"{name} changed" for name, d, keys, values, closed in base.spaces
-             if (closed and _gained(name, d, keys)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
+             if (closed is not None and _gained(name, d, closed)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
     if torch._C._len_torch_function_stack() or torch._C._len_torch_dispatch_stack():
         found.append("a torch mode is active")
     if sys.gettrace() is not None or sys.getprofile() is not None:
@@ -96,12 +96,8 @@ def changes(base: Baseline) -> list[str]:
     return found
 
 
-def _gained(name: str, space: Any, keys: tuple) -> bool:
+def _gained(name: str, space: Any, old: frozenset) -> bool:
     """Whether a closed namespace gained a name other than one of its own submodules imported since."""
-    exempt = _REBOUND_BY_THEIR_LIBRARY.get(name, frozenset())
-    if len(space) == len(keys) + len(exempt & space.keys()):
-        return False
-    old = set(keys) | exempt
     return any(k not in old and not (isinstance(v, ModuleType) and v.__name__ == f"{name}.{k}") for k, v in list(space.items()))
 
 

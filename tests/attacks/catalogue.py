@@ -89,7 +89,7 @@ CASES: dict[str, dict] = {
         answers={"ex2_predict_dtype": "while True:\n    try:\n        while True:\n            pass\n"
                                       "    except KeyboardInterrupt:\n        pass"},
         expect=dict(lost=["ex2"], status="flagged",
-                    flags=["cell-timeout:11", "killed-cell:ex2_predict_dtype (ran past its 3 s timeout and ignored the interrupt)"])),
+                    flags=["cell-timeout:11", "killed-cell:ex2_predict_dtype (ran past its 5 s timeout and ignored the interrupt)"])),
     "segfault": dict(
         answers={"ex4_blank_batch": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n{perfect}"},
         expect=dict(lost=["ex4"], status="flagged", flags=["killed-cell:ex4_blank_batch (was killed by SIGSEGV)"])),
@@ -140,9 +140,7 @@ CASES: dict[str, dict] = {
         # the accessors live in freezing.py since issue 11 (answers.py before it): the attack aims at either
         answers={"ex5_convert": "try:\n    import autograder.checking.freezing as A\nexcept ImportError:\n"
                                 "    import autograder.checking.answers as A\nA._storage_ptr = lambda s: 1\n" + COPIES},
-        expect=dict(lost=["ex5"], status="flagged", flags=["suspicious:assigns into A._storage_ptr",
-                                                            "suspicious:imports autograder.checking.answers",
-                                                            "suspicious:imports autograder.checking.freezing",
+        expect=dict(lost=["ex5"], status="flagged", flags=["suspicious:imports autograder.checking.answers",
                                                             "tampering:autograder.checking.freezing changed (in ex5_convert)"])),
     # issue 11, item 1: the answer key never enters the learner's process, so replaced checks have nothing to forge
     "stubs_forging_checks_05": dict(
