@@ -36,6 +36,13 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
          "--disable-component-update", "--disable-sync"]
 
 
+def screenshot(page, out: Path, step: str) -> Path:
+    """Save the page as ``out/step.png`` and return the path (the tests look at what the learner sees)."""
+    path = out / f"{step}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
 @contextlib.contextmanager
 def browser_page(out: Path) -> Iterator:
     """Debian's Chromium under Playwright, one page in a throwaway profile; ``out`` (emptied) takes the screenshots."""

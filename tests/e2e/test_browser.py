@@ -18,7 +18,7 @@ import pytest
 from autograder.tools import submissions as S
 from classroom import COURSE_ID, Student, grade, instructor
 from conftest import REPO, solution_path
-from labserver import CHROMIUM, Lab, browser_page
+from labserver import CHROMIUM, Lab, browser_page, screenshot
 
 CH = "01_creating_tensors"
 OUT = REPO / "test-output" / "e2e"
@@ -54,9 +54,7 @@ def page(lab):
 
 
 def shot(page, step: str) -> Path:
-    path = OUT / f"{step}.png"
-    page.screenshot(path=str(path))
-    return path
+    return screenshot(page, OUT, step)
 
 
 def menu(page, top: str, item: str) -> None:

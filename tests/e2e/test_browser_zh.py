@@ -18,7 +18,7 @@ import pytest
 from autograder.tools import submissions as S
 from classroom import COURSE_ID, _env, instructor, run
 from conftest import REPO, release_path
-from labserver import CHROMIUM, Lab, browser_page
+from labserver import CHROMIUM, Lab, browser_page, screenshot
 from test_browser import cell, menu
 
 CH, LANG = "01_creating_tensors", "zh-CN"
@@ -57,9 +57,7 @@ def page(lab):
 
 
 def shot(page, step: str) -> Path:
-    path = OUT / f"{step}.png"
-    page.screenshot(path=str(path))
-    return path
+    return screenshot(page, OUT, step)
 
 
 def wait_idle(page) -> None:
