@@ -3,67 +3,30 @@ score, status and flags, cell by cell, through `autograder grade` and through pl
 the feedback is in the language of the notebook that was submitted."""
 from __future__ import annotations
 
-import runpy
-import sys
 from pathlib import Path
 
 import pytest
-from nbgrader.api import Gradebook
 
-from autograder.grading import results
-from autograder.tools import submissions as S
-from conftest import LANGS, REPO, TRANSLATED, course_in, release_path, run, solution_path
+import graded_class as G
+from conftest import LANGS, TRANSLATED, course_in, release_path
 
-AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 # Phrases of each language's feedback (a test cell's comment; a failed check's lines, rendered by the judge)
 # that the other language's feedback never contains.
 FEEDBACK_WORDS = {None: ("Tests for your answer above", "    torch gives: ", "    you gave: "),
                   "zh-CN": ("检查你上面的答案", "    torch 给出：", "    你的答案：")}
 
 
-def _wrong(ch: str) -> dict[str, str]:
-    return {k: v.strip("\n") for k, v in runpy.run_path(str(REPO / "tests" / "wrong_answers" / f"{ch}.py"))["WRONG"].items()}
-
-
-def _class(lang: str | None, ch: str) -> dict:
-    """The same three students in either language: every answer right, every answer a typical wrong one, untouched."""
-    release = S.read(release_path(ch, lang))
-    perfect = S.solution_answers(S.read(solution_path(ch)))
-    return {"correct": S.fill(release, perfect), "wrong": S.fill(release, {**perfect, **_wrong(ch)}), "blank": release}
-
-
-def _verdicts(course: Path, students: dict) -> dict:
-    out = {}
-    for (ch, sid) in students:
-        r = results.load(course, ch, sid, ch)
-        assert r is not None, f"no result for {sid} in {ch}"
-        out[(ch, sid)] = (r.score, r.max_score, r.status, tuple(r.flags), tuple((c.grade_id, c.score) for c in r.cells))
-    return out
-
-
-def _grade_both_ways(lang: str | None, chapters: list[str], root: Path) -> tuple[dict, dict, Path]:
-    """One class over every chapter, graded by `autograder grade`, then again by plain `nbgrader autograde`."""
+def _graded(lang: str | None, chapters: list[str], root: Path) -> tuple[dict, dict, Path]:
     course = course_in(root, lang, chapters)
-    every = "[0-9][0-9]_*"  # nbgrader takes a glob for the assignment: one command for all chapters
-    run(["nbgrader", "generate_assignment", every, "--force", "--log-level=WARN"], cwd=course)
-    students = {(ch, sid): nb for ch in chapters for sid, nb in _class(lang, ch).items()}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for (ch, sid), nb in students.items():
-            S.write(nb, course / "submitted" / sid / ch / f"{ch}.ipynb")
-            gb.update_or_create_student(sid)
-    run([AUTOGRADER, "grade", *chapters, "--course", str(course), "--jobs", "2", "--force"], cwd=course, timeout=1800)
-    engine = _verdicts(course, students)
-    run(["nbgrader", "autograde", every, "--force", "--log-level=WARN"], cwd=course, timeout=1800)
-    plain = _verdicts(course, students)
-    run(["nbgrader", "generate_feedback", every, "--force", "--log-level=WARN"], cwd=course)
-    return engine, plain, course
+    return (*G.grade(course, chapters, lambda ch: release_path(ch, lang)), course)
 
 
 @pytest.fixture(scope="module", params=LANGS)
 def graded(request, tmp_path_factory):
+    """The same class in English and in the translation, over every translated chapter, each graded both ways in
+    one batch (graded_class.grade)."""
     lang, root = request.param, tmp_path_factory.mktemp(f"i18n-{request.param}")
-    chapters = TRANSLATED[lang]
-    return lang, _grade_both_ways(None, chapters, root / "en"), _grade_both_ways(lang, chapters, root / "tr")
+    return lang, _graded(None, TRANSLATED[lang], root / "en"), _graded(lang, TRANSLATED[lang], root / "tr")
 
 
 @pytest.mark.parametrize("ch", sorted({ch for lang in LANGS for ch in TRANSLATED[lang]}))
