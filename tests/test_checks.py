@@ -145,6 +145,20 @@ def test_checks_are_silent_while_recording():
     fails(C.tensor, freeze(torch.zeros(2)), torch.ones(3), "x")
 
 
+
+@pytest.mark.parametrize("check", ["meta", "shares_memory", "same_object"])
+def test_the_memory_checks_are_verdicts_too(check):
+    """Written in memory_checks, made verdicts in checks: silent while recording, failing otherwise."""
+    a = torch.zeros(2)
+    args = {"meta": (freeze(a), "is_leaf", False, "a"), "shares_memory": (freeze(a), freeze(a.clone()), True, "a"),
+            "same_object": (freeze(a), freeze(a.clone()), True, "a")}[check]
+    C.recording = True
+    try:
+        getattr(C, check)(*args)
+    finally:
+        C.recording = False
+    fails(getattr(C, check), *args)
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(1, 4), min_size=1, max_size=3), st.sampled_from([torch.float32, torch.float64, torch.int64, torch.bool]))
 def test_tape_round_trip_keeps_every_fact(shape, dtype):

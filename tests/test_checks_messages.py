@@ -108,7 +108,7 @@ def test_a_failure_keeps_its_template_for_the_class_report():
 
 # ---- every learner-facing string is extractable by Babel ----
 CHECKING = Path(__file__).resolve().parent.parent / "autograder" / "checking"
-MESSAGE_MODULES = ["checks.py", "failure.py", "answers.py", "no_torch.py", "exercise.py"] + \
+MESSAGE_MODULES = ["checks.py", "memory_checks.py", "failure.py", "answers.py", "no_torch.py", "exercise.py"] + \
     [f"exercises/{p.name}" for p in sorted((CHECKING / "exercises").glob("ch0[1-4]_*.py"))]
 
 

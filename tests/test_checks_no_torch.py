@@ -78,7 +78,7 @@ def test_reaching_for_torch_fails_and_says_why(ns, name, says):
 
 def test_the_verdict_is_decided_from_the_recorded_answer(ns):
     from autograder.grading.plan import replay
-    from autograder.grading.tape import decode_question
+    from autograder.grading.questions import decode_question
     from exercise_harness import recorded
 
     plan, answers = recorded("zz.no_torch", {**ns, "answer": ns["uses_torch"]}, 1, False)

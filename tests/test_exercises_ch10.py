@@ -37,7 +37,7 @@ def test_the_exercises_leave_the_learners_global_rng_alone():
 
 def test_the_solution_trains_like_torch_for_many_steps():
     ns = namespace(CH)
-    from autograder.checking.exercises.ch10_train_with_your_autograd import make_moons
+    from autograder.checking.exercises.inputs_ch10 import make_moons
     X, y = make_moons(100, 0.1, np.random.default_rng(1))
     torch.manual_seed(1)
     model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double()
@@ -94,7 +94,7 @@ def test_chapter_10_trains_the_saved_engine(tmp_path, monkeypatch, capsys):
     assert "Training your own engine: ../09_mini_autograd/mini_autograd.py" in capsys.readouterr().out
     ns = namespace(CH)
     ns.update(Tensor=Tensor, no_grad=no_grad)  # as if the first cell had loaded it: the notebook's functions use it
-    from autograder.checking.exercises.ch10_train_with_your_autograd import make_moons
+    from autograder.checking.exercises.inputs_ch10 import make_moons
     X, y = make_moons(60, 0.1, np.random.default_rng(2))
     torch.manual_seed(2)
     model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double()
@@ -173,7 +173,7 @@ def test_the_torch_adapter_computes_what_torch_does(step):
 def test_the_learning_rate_sentence_is_true():
     # the chapter: lr=0.3 agrees with torch to rounding for 400 steps (below 1e-14); with lr=0.5 the rounding
     # differences grow from around step 140 and the curves part by step 400
-    from autograder.checking.exercises.ch10_train_with_your_autograd import make_moons
+    from autograder.checking.exercises.inputs_ch10 import make_moons
     from autograder.checking.saved_engine import load_engine
     from conftest import REPO
     ns = namespace(CH)

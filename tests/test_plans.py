@@ -12,7 +12,7 @@ import pytest
 
 from autograder.checking import checks
 from autograder.checking.exercise import STEPS
-from autograder.grading import tape as T
+from autograder.grading import questions as Q, tape as T
 from autograder.grading.judge import judge_cell
 from autograder.grading.plan import Plan, plan_check, replay
 from autograder.grading.recorder import answer
@@ -31,8 +31,8 @@ def test_plans_are_data_and_the_solutions_replay_asks_the_same(ch, gid):
         plan = plan_check(name, hidden, seed)
         assert plan.error is None and plan.questions, f"{name} (hidden={hidden}, seed {seed}): {plan.error}"
         for wire in plan.questions:
-            step, args = T.decode_question(wire)
-            assert step in STEPS and T.encode_question(step, args) == wire
+            step, args = Q.decode_question(wire)
+            assert step in STEPS and Q.encode_question(step, args) == wire
         passed, outputs, why = judge_cell([(name, hidden)], answered(ns, [(name, hidden)], seed), seed)
         assert passed, f"{name} (hidden={hidden}, seed {seed}): {why}"
 

@@ -19,7 +19,7 @@ Stage by stage:
   questions, and sends every output and answer sealed over ``channel`` (a MAC-ed socketpair);
   ``audit`` reports tampering (an audit hook, integrity checks, no signal handlers).
 * ``plan``      the trusted side before the notebook runs: each test cell's questions, and the job.
-  ``tape`` is the wire form of questions and answers (JSON + .npy, never pickle).
+  ``questions`` and ``tape`` are the wire form of questions and of answers (JSON + .npy, never pickle).
 * ``judge``     the trusted side afterwards: for each grade cell it takes the ``check()`` calls from the
   gradebook's copy of the instructor notebook and replays each exercise on that cell's sealed answers
   with torch computing the expected side. ``scan`` flags code that reaches for the machinery;

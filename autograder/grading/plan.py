@@ -2,7 +2,7 @@
 
 Before a notebook runs, :func:`plan_cell` runs each check of a test cell in *plan* mode: the
 exercise asks its questions (step and arguments, see :mod:`autograder.checking.exercise`), every
-check is a no-op, and every answer stays pending. The questions (their wire form, :mod:`.tape`)
+check is a no-op, and every answer stays pending. The questions (their wire form, :mod:`.questions`)
 are all the learner's process is ever sent for that cell. Afterwards :func:`replay` runs the same
 exercise again on the sealed answers, with torch computing the expected side here, and refuses
 a replay that asks anything other than what was planned.
@@ -21,7 +21,7 @@ from ..checking import checks
 from ..checking.answers import Answer
 from ..checking.exercise import VISIBLE_SEED, Learner, TapeMismatch, pending, run_exercise
 from ..checking.failure import CheckFailure
-from . import tape as T
+from . import questions as Q
 
 
 Check = tuple[str, bool]
@@ -86,7 +86,7 @@ def _plan(name: str, hidden: bool, seed: int) -> Plan:
     wires: list[str] = []
 
     def ask(step: str, args: tuple, parts: int) -> Answer:
-        wires.append(T.encode_question(step, args))
+        wires.append(Q.encode_question(step, args))
         return pending(parts)
     error = None
     saved, checks.recording = checks.recording, True
@@ -96,7 +96,7 @@ def _plan(name: str, hidden: bool, seed: int) -> Plan:
         error = f"{type(exc).__name__}: {exc}"
     finally:
         checks.recording = saved
-    return Plan(name, hidden, tuple(wires), tuple(T.question_key(w) for w in wires), error)
+    return Plan(name, hidden, tuple(wires), tuple(Q.question_key(w) for w in wires), error)
 
 
 def plan_cell(calls: list[tuple[str, bool]], seed: int) -> list[Plan]:
@@ -113,7 +113,7 @@ def replay(plan: Plan, answers: list[Answer], seed: int) -> None:
         k = pos[0]
         if k < len(plan.keys) and k >= len(answers):
             raise TapeMismatch("answers", "no answer was recorded for this check: the test cell did not run to the end.")
-        if k >= len(plan.keys) or T.question_key(T.encode_question(step, args)) != plan.keys[k]:
+        if k >= len(plan.keys) or Q.question_key(Q.encode_question(step, args)) != plan.keys[k]:
             raise PlanMismatch(f"{plan.exercise}: question {k} of the replay is not the plan's")
         pos[0] += 1
         return answers[k]

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..checking.exercise import answer as run_step
 from . import audit, channel, execute, integrity
+from . import questions as Q
 from . import tape as T
 from .sandbox import Limits, child_limits
 
@@ -38,7 +39,7 @@ def answer(steps: dict, ns: dict, wire: str) -> bytes:
 
     Exceptions the step raises are its answer; KeyboardInterrupt (the zygote's timeout) and other
     BaseExceptions propagate, so that the caller decides what a stopped question means."""
-    name, args = T.decode_question(wire)
+    name, args = Q.decode_question(wire)
     fn = steps.get(name)
     if fn is None:
         return STEP_UNKNOWN

@@ -12,7 +12,8 @@ import ast
 GUARDED = {"torch", "numpy", "np", "builtins", "__builtins__", "autograder", "IPython", "sys", "os", "io",
            "warnings", "signal", "json", "math", "random", "importlib", "inspect", "types"}
 BANNED_IMPORTS = {"ctypes", "gc", "importlib", "inspect", "cffi", "_ctypes", "ptrace", "autograder.grading", "autograder.tools",
-                  "autograder.checking.answers", "autograder.checking.checks", "autograder.checking.exercise"}
+                  "autograder.checking.answers", "autograder.checking.checks", "autograder.checking.memory_checks",
+                  "autograder.checking.exercise"}
 # exec/eval/__import__ would hide everything else from this scan.
 BANNED_NAMES = {"get_ipython", "__builtins__", "__import__", "exec", "eval", "__subclasses__", "__globals__"}
 MAGIC_CALLS = {"run_line_magic", "run_cell_magic", "system", "getoutput"}

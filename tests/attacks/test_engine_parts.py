@@ -70,6 +70,8 @@ def test_scan_flags_tampering_but_not_honest_code():
     assert scan_source("import numpy as xp\nxp.allclose = lambda *a: True")
     assert scan_source("setattr(torch, 'equal', None)")
     assert scan_source("exec('torch.equal = None')")
+    for part in ("checks", "memory_checks"):  # the verdicts, and the module they make verdicts of
+        assert scan_source(f"from autograder.checking import {part}") == [f"imports autograder.checking.{part}"]
     honest = ("def make_grid(rows, cols):\n    return torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)\n"
               "%timeit make_grid(2, 3)\nclass Tensor:\n    def __init__(self, data):\n        self.data = data\n"
               "        self._backward = lambda: None\n")

@@ -5,11 +5,11 @@ adapter), but the tests run the learner's functions on the torch adapter (:mod:`
 their globals ``Tensor`` and ``no_grad`` are the adapter's while they run, so chapter-09 mistakes cost nothing
 here. Each exercise gets its inputs from the course, not from another exercise, and the training-loop exercise
 runs the learner's loop with the course's loss, forward, zeroing and SGD step, so a mistake costs points in its
-own exercise only. Torch's side is always ``torch.nn`` + ``torch.optim.SGD``.
+own exercise only. Torch's side (:mod:`.torch_side_ch10`) is always ``torch.nn`` + ``torch.optim.SGD``; the
+inputs come from :mod:`.inputs_ch10`.
 """
 from __future__ import annotations
 
-import copy
 import functools
 
 import numpy as np
@@ -19,6 +19,8 @@ from .. import checks as C
 from ..exercise import Learner, Rand, _Missing, exercise, step
 from ..steps import _rebind
 from ..torch_engine import Tensor, no_grad
+from .inputs_ch10 import engine_params, make_model, make_moons, model_data, rebuild, torch_params
+from .torch_side_ch10 import _torch_forward, torch_ce, torch_sgd, torch_train, torch_zero
 
 
 # ---- the course's versions, used to grade one exercise without depending on the others ----
@@ -46,55 +48,6 @@ def ref_mlp_forward(params, X):
         if i + 2 < len(params):
             h = h.tanh()
     return h
-
-
-# ---- inputs ----
-def make_moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles, labels 0 and 1 (the notebook shows the same recipe)."""
-    t = rng.uniform(0, np.pi, n)
-    y = rng.integers(0, 2, n)
-    X = np.stack([np.cos(t) + y, np.sin(t) * (1 - 2 * y) + 0.5 * y], axis=1)
-    return X + noise * rng.standard_normal((n, 2)), y
-
-
-def make_model(R: Rand, sizes: list[int]) -> torch.nn.Sequential:
-    """An MLP with tanh between layers; weights from R (skip_init: the learner's global RNG stays untouched)."""
-    layers: list = []
-    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
-        lin = torch.nn.utils.skip_init(torch.nn.Linear, a, b, dtype=torch.float64)
-        with torch.no_grad():
-            lin.weight.copy_(R.randn(b, a, dtype=torch.float64) / a ** 0.5)
-            lin.bias.copy_(R.randn(b, dtype=torch.float64) * 0.1)
-        layers += [lin] + ([torch.nn.Tanh()] if i + 2 < len(sizes) else [])
-    return torch.nn.Sequential(*layers)
-
-
-def model_data(model: torch.nn.Sequential) -> list[np.ndarray]:
-    """The MLP as data (its parameters, in order), so that a question to the learner's process can carry it."""
-    return [p.detach().numpy().copy() for p in model.parameters()]
-
-
-def rebuild(weights: list) -> torch.nn.Sequential:
-    """The MLP of :func:`model_data`, built again: Linear layers with tanh between them."""
-    layers: list = []
-    n = len(weights) // 2
-    for i in range(n):
-        W, b = weights[2 * i], weights[2 * i + 1]
-        lin = torch.nn.utils.skip_init(torch.nn.Linear, W.shape[1], W.shape[0], dtype=torch.float64)
-        with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(W))
-            lin.bias.copy_(torch.from_numpy(b))
-        layers += [lin] + ([torch.nn.Tanh()] if i + 1 < n else [])
-    return torch.nn.Sequential(*layers)
-
-
-def engine_params(model: torch.nn.Sequential) -> list:
-    return [Tensor(np.array(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()), requires_grad=True)
-            for p in model.parameters()]
-
-
-def torch_params(model: torch.nn.Sequential) -> list[np.ndarray]:
-    return [(p.detach().numpy().T if p.ndim == 2 else p.detach().numpy()).copy() for p in model.parameters()]
 
 
 # ---- course functions run in the learner's namespace ----
@@ -169,46 +122,6 @@ def train_fn(ns: dict, weights: list, X: np.ndarray, y: np.ndarray, lr: float, s
     params = engine_params(rebuild(weights))
     losses = tuple(float(step(params, X, y, lr)) for _ in range(steps))
     return losses + tuple(p.data for p in params)
-
-
-# ---- torch's side ----
-def torch_ce(logits: np.ndarray, y: np.ndarray) -> tuple:
-    z = torch.tensor(logits, requires_grad=True)
-    loss = torch.nn.functional.cross_entropy(z, torch.from_numpy(y))
-    loss.backward()
-    return loss.detach().numpy(), z.grad.numpy()
-
-
-def torch_zero(arrays: list, with_grad: list) -> tuple:
-    params = [torch.tensor(a, requires_grad=True) for a in arrays]
-    for p, g in zip(params, with_grad):
-        if g:
-            (p * p).sum().backward()
-    torch.optim.SGD(params, lr=0.1).zero_grad()
-    return tuple(p.grad for p in params) + tuple(p.detach().numpy() for p in params)
-
-
-def torch_sgd(arrays: list, grads: list, lr: float, wd: float) -> tuple:
-    params = [torch.tensor(a, requires_grad=True) for a in arrays]
-    for p, g in zip(params, grads):
-        p.grad = None if g is None else torch.from_numpy(g.copy())
-    torch.optim.SGD(params, lr=lr, weight_decay=wd).step()
-    return (tuple(p.detach().numpy() for p in params) + tuple(None if p.grad is None else p.grad.numpy() for p in params)
-            + tuple(p.is_leaf for p in params))
-
-
-def torch_train(model: torch.nn.Sequential, X: np.ndarray, y: np.ndarray, lr: float, steps: int) -> tuple:
-    model = copy.deepcopy(model)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
-    losses = []
-    for _ in range(steps):
-        loss = torch.nn.functional.cross_entropy(model(Xt), yt)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-    return tuple(losses) + tuple(torch_params(model))
 
 
 # ---- the exercises ----
@@ -322,13 +235,6 @@ def forward(L: Learner, R: Rand, hidden: bool) -> None:
         C.items(g, C.outcome(_torch_forward, m, X, G), ["output"] + [f"params[{i}].grad" for i in range(k)],
                 f"mlp_forward on an MLP of sizes {sizes}, X of shape {X.shape}",
                 hint="h = X; for each (W, b): h = h @ W + b, then tanh except after the last layer.")
-
-
-def _torch_forward(model, X, G):
-    model = copy.deepcopy(model)
-    out = model(torch.from_numpy(X))
-    out.backward(torch.from_numpy(G))
-    return (out.detach().numpy(),) + tuple((p.grad.T if p.ndim == 2 else p.grad).numpy() for p in model.parameters())
 
 
 @exercise("ch10.train")
