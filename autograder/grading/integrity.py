@@ -5,7 +5,7 @@
   in the learner's process or any process it starts; x86_64 and aarch64 (elsewhere :func:`changes`
   still sees a handler when a cell ends). The SIGINT handler the zygote's timeout relies on is
   installed before.
-* :class:`Baseline` / :func:`changes`: after every cell and around every question, the namespaces of
+* :class:`Baseline` / :func:`changes`: after every cell and after every question, the namespaces of
   the checking library, torch, numpy, math and builtins, ``torch.Tensor``'s and ``Parameter``'s
   methods, torch's mode stacks, the trace and profile functions and the signal handlers are compared
   with what they were before the first learner cell, by identity: a changed or deleted name is
@@ -98,7 +98,7 @@ def changes(base: Baseline) -> list[str]:
 
 def _gained(name: str, space: Any, old: frozenset) -> bool:
     """Whether a closed namespace gained a name other than one of its own submodules imported since."""
-    return any(k not in old and not (isinstance(v, ModuleType) and v.__name__ == f"{name}.{k}") for k, v in list(space.items()))
+    return any(not (isinstance(v := space.get(k), ModuleType) and v.__name__ == f"{name}.{k}") for k in space.keys() - old)
 
 
 def spaces_to_watch(modules: dict[str, Any]) -> dict[str, Any]:

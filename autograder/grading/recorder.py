@@ -170,9 +170,10 @@ def _outputs(outputs: list) -> bytes:
 
 def _ask(cell: dict, steps: dict, ns: dict, send: Any, check: Any, where: list) -> str:
     """Answer a test cell's questions in order, sending each answer as soon as it is frozen."""
+    # checked after each question only: between the last check and the next question runs no learner code
+    # but finalizers, and what those change in between is still there at the next question's check
     for q, wire in enumerate(cell["ask"]):
         where[1] = q
-        check()
         try:
             payload = answer(steps, ns, wire)
         except KeyboardInterrupt:  # the cell's time is up: the questions left stay unanswered

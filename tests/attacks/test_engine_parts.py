@@ -145,3 +145,17 @@ def test_a_killed_cell_costs_only_itself_even_after_a_timed_out_cell(tmp_path):
     assert r.cells[3]["outputs"][0]["text"] == "42\n"
     assert sorted(f[:3] for f in r.found) == [["cell-timeout", "", 1],
                                               ["killed-cell", "exited with code 1 (os._exit or a crash)", 2]]
+
+
+@pytest.mark.parametrize("raw", [{"output_type": "display_data", "data": {"text/plain": {"a": 1}}, "metadata": {}},
+                                 {"output_type": "stream", "name": "stdout", "text": 3},
+                                 {"output_type": "nonsense"}])
+def test_a_malformed_output_from_the_sandbox_becomes_a_note_not_a_failed_notebook(raw):
+    from autograder.grading.preprocessors.sandboxed_execute import _clean_output
+    assert _clean_output(raw) == {"output_type": "stream", "name": "stdout", "text": "[a malformed output was dropped]\n"}
+
+
+def test_a_well_formed_output_is_kept_as_it_is():
+    from autograder.grading.preprocessors.sandboxed_execute import _clean_output
+    raw = {"output_type": "display_data", "data": {"text/plain": "tensor([1])"}, "metadata": {}}
+    assert _clean_output(raw) == raw

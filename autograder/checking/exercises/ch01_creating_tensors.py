@@ -134,7 +134,9 @@ def _where_case(R: Rand, dims: int) -> tuple[tuple[int, ...], int]:
     """A shape with unequal sizes and a k whose place differs between row-by-row and column-by-column filling."""
     shape = tuple(R.int(2, 4) + 2 * i for i in range(dims))[::R.choice([1, -1])]
     # only to choose k (the expected place is torch's): where the two orders of filling disagree
-    ks = [k for k in range(1, math.prod(shape) - 1) if np.unravel_index(k, shape) != np.unravel_index(k, shape, order="F")]
+    ks = np.arange(1, math.prod(shape) - 1)
+    ks = ks[(np.stack(np.unravel_index(ks, shape)) != np.stack(np.unravel_index(ks, shape, order="F"))).any(axis=0)]
+    ks = [int(k) for k in ks]
     return shape, R.choice(ks)
 
 

@@ -29,6 +29,9 @@ class Converter:
         ag.force = True
         ag.writer = FilesWriter(parent=ag, config=ag.config)
         ag.exporter = ag.exporter_class(parent=ag, config=ag.config)
+        # nbconvert validates the whole notebook after each of the ~15 preprocessors; once, after the last, is
+        # enough to refuse an invalid result (nbconvert's own setting; the writer validates again on save)
+        ag.exporter.optimistic_validation = True
 
     def start_all(self, workers) -> None:
         """Every submission starts in the sandboxes now; :meth:`grade_one` takes them in order."""

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from nbformat import ValidationError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
@@ -37,7 +38,7 @@ def _clean_output(raw: Any) -> dict:
         if kind == "error":
             tb = [str(x) for x in raw.get("traceback", [])][:200]
             return new_output("error", ename=str(raw["ename"]), evalue=str(raw["evalue"]), traceback=tb)
-    except (KeyError, TypeError, AttributeError, ValueError):
+    except (KeyError, TypeError, AttributeError, ValueError, ValidationError):  # e.g. a dict as text/plain
         pass
     return new_output("stream", name="stdout", text="[a malformed output was dropped]\n")
 
