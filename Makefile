@@ -59,7 +59,7 @@ lab: setup
 	  $(if $(COURSE_LANG),--LabApp.app_settings_dir=$(CURDIR)/i18n/$(COURSE_LANG)/lab) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: setup
-	$(PY) -m pytest -n $(JOBS) --dist loadfile -m 'not browser' --ignore=tests/hub tests solutions $(LANGS:%=course/%/source) --nbval --nbval-sanitize-with tests/sanitize.cfg -p no:randomly $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder -m 'not browser' --ignore=tests/hub tests solutions $(LANGS:%=course/%/source) --nbval --nbval-sanitize-with tests/sanitize.cfg -p no:randomly $(PYTEST_ARGS)
 
 # The users' paths in a real browser (Debian's chromium) against JupyterLab started as `make lab`
 # starts it; screenshots land in test-output/e2e/. `make test` deselects these and tests/hub (`make test-hub`).
