@@ -15,6 +15,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from conftest import REPO
+from test_grading_faults import course, released  # noqa: F401  (fixtures: chapter 01 released, a copy per test)
 
 
 def _in_fresh_process(code: str, **env: str) -> subprocess.CompletedProcess:
