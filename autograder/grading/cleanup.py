@@ -16,6 +16,11 @@ def kill_all_others(child: int, fallback: bool) -> None:
     Without bwrap there is no pid namespace of our own (``kill(-1)`` would reach the host), so every
     descendant goes instead: we are a child subreaper, so daemons in their own session are ours too."""
     me = os.getpid()
+    try:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)  # the learner's process: its exit (a large address space to drop) without polling
+    except (ProcessLookupError, ChildProcessError, PermissionError):
+        pass
     for _ in range(50):
         for pid in sandbox.descendants(me) if fallback else [-1]:
             try:

@@ -1,9 +1,11 @@
 """The wire form of what crosses the sandbox's wall: questions in, answers out.
 
-Both are JSON with numpy arrays in ``.npy`` form (``allow_pickle=False``), never pickle:
-the judge must be able to read anything the learner's process sends without running any
-of it, and the learner's process must be able to rebuild a question without being handed
-objects. Pickle would hand the reader's process to the writer.
+Both are JSON, never pickle: the judge must be able to read anything the learner's process
+sends without running any of it, and the learner's process must be able to rebuild a question
+without being handed objects. Pickle would hand the reader's process to the writer. Numpy arrays
+travel as ``{"@nd": ...}`` (base64 ``.npy``, read with ``allow_pickle=False``) where the trusted side
+writes them (:func:`dumps`), and as ``{"@raw": [dtype, shape, base64 bytes]}`` where the learner's
+process writes them (:func:`answer_bytes`, built from C primitives only); an object dtype is refused.
 
 * A **question** is one step of an exercise: the step's name and its arguments (:mod:`.questions`).
 * An **answer** is an :class:`~autograder.checking.answers.Answer`.

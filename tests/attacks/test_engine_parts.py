@@ -159,3 +159,12 @@ def test_a_well_formed_output_is_kept_as_it_is():
     from autograder.grading.preprocessors.sandboxed_execute import _clean_output
     raw = {"output_type": "display_data", "data": {"text/plain": "tensor([1])"}, "metadata": {}}
     assert _clean_output(raw) == raw
+
+
+def test_both_array_forms_read_back_and_an_object_dtype_is_refused():
+    import numpy as np
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    assert np.array_equal(T.loads(T.answer_bytes(a)), a) and T.loads(T.answer_bytes(a)).dtype == a.dtype
+    assert np.array_equal(T.loads(T.dumps(a)), a)
+    with pytest.raises(TapeError):
+        T.loads('{"@raw":["|O",[1],"AAAAAAAAAAA="]}')
