@@ -102,9 +102,15 @@ def fallback_command() -> list[str]:
     return [sys.executable, "-m", "autograder.grading.zygote"]
 
 
+WORKER_NICE = 5
+
+
 def drop_privileges(slot: int, sandboxed: bool, cgroups: list[Path] | None = None) -> None:
-    """preexec_fn for the worker: its own session, and its slot's cgroups when there are any."""
+    """preexec_fn for the worker: its own session, its slot's cgroups when there are any, and a lower CPU
+    priority than the grading process, whose judging and gradebook writes the whole batch waits on (and
+    whose start-up the first jobs wait on: the workers would otherwise slow it while they warm up)."""
     os.setsid()
+    os.nice(WORKER_NICE)
     for cg in cgroups or []:
         try:
             (cg / "cgroup.procs").write_text(str(os.getpid()))

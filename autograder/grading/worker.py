@@ -70,7 +70,7 @@ class _Slot:
                 shutil.rmtree(d)
             d.mkdir(parents=True)
 
-    def start(self, limits: Limits) -> None:
+    def start(self, limits: Limits, spawned: threading.Event | None = None) -> None:
         self._prepare()
         if not self.cgroups:
             self.cgroups = sandbox.make_cgroups(f"autograder-{os.getpid()}-slot{self.index}", limits)
@@ -89,6 +89,8 @@ class _Slot:
         for fd in self.fds:
             os.close(fd)
         self.fds = []
+        if spawned is not None:
+            spawned.set()
         line = self._readline(300)
         if not line.startswith(b'{"ready"'):
             self.stop()
@@ -150,14 +152,20 @@ class Pool:
         self._jobs: queue.Queue = queue.Queue()
         self._threads = [threading.Thread(target=self._loop, args=(s,), daemon=True) for s in self.slots]
         self._ready = [threading.Event() for _ in self.slots]
+        self._spawned = [threading.Event() for _ in self.slots]
         for t in self._threads:
             t.start()
+        # Return once every worker process exists: the caller's own imports hold the GIL for seconds, and
+        # the threads need it to start them (measured: the workers began their imports 3 s late).
+        for ev in self._spawned:
+            ev.wait(timeout=30)
 
     def _loop(self, slot: "_Slot") -> None:
         try:
-            slot.start(self.limits)
+            slot.start(self.limits, self._spawned[slot.index])
         except Exception:
             pass  # started again on its first job
+        self._spawned[slot.index].set()
         self._ready[slot.index].set()
         while True:
             item = self._jobs.get()
