@@ -35,22 +35,28 @@ def test_the_exercises_leave_the_learners_global_rng_alone():
     assert torch.equal(before, torch.get_rng_state())
 
 
-def test_the_solution_trains_like_torch_for_many_steps():
-    ns = namespace(CH)
+def train_beside_torch(ns: dict, n: int, seed: int, steps: int, engine=None) -> float:
+    """The notebook's train_step and torch's SGD from the same start, loss for loss; torch's last loss."""
     from autograder.checking.exercises.inputs_ch10 import make_moons
-    X, y = make_moons(100, 0.1, np.random.default_rng(1))
-    torch.manual_seed(1)
+    X, y = make_moons(n, 0.1, np.random.default_rng(seed))
+    torch.manual_seed(seed)
     model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double()
     params = ns["params_from_torch"](model)
+    if engine is not None:
+        assert type(params[0]) is engine
     opt = torch.optim.SGD(model.parameters(), lr=0.5)
-    for _ in range(100):
+    for _ in range(steps):
         mine = ns["train_step"](params, X, y, 0.5)
         tl = torch.nn.functional.cross_entropy(model(torch.from_numpy(X)), torch.from_numpy(y))
         opt.zero_grad()
         tl.backward()
         opt.step()
         assert np.isclose(mine, tl.item(), rtol=1e-9, atol=0)
-    assert tl.item() < 0.5  # and it learned something
+    return tl.item()
+
+
+def test_the_solution_trains_like_torch_for_many_steps():
+    assert train_beside_torch(namespace(CH), 100, 1, 100) < 0.5  # and it learned something
 
 
 # ---- the engine chapter 10 trains: the learner's saved chapter-09 engine, or the torch adapter ----
@@ -94,20 +100,7 @@ def test_chapter_10_trains_the_saved_engine(tmp_path, monkeypatch, capsys):
     assert "Training your own engine: ../09_mini_autograd/mini_autograd.py" in capsys.readouterr().out
     ns = namespace(CH)
     ns.update(Tensor=Tensor, no_grad=no_grad)  # as if the first cell had loaded it: the notebook's functions use it
-    from autograder.checking.exercises.inputs_ch10 import make_moons
-    X, y = make_moons(60, 0.1, np.random.default_rng(2))
-    torch.manual_seed(2)
-    model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double()
-    params = ns["params_from_torch"](model)
-    assert type(params[0]) is Tensor
-    opt = torch.optim.SGD(model.parameters(), lr=0.5)
-    for _ in range(20):
-        mine = ns["train_step"](params, X, y, 0.5)
-        tl = torch.nn.functional.cross_entropy(model(torch.from_numpy(X)), torch.from_numpy(y))
-        opt.zero_grad()
-        tl.backward()
-        opt.step()
-        assert np.isclose(mine, tl.item(), rtol=1e-9, atol=0)
+    train_beside_torch(ns, 60, 2, 20, engine=Tensor)
 
 
 def test_a_wrong_engine_is_not_trained_and_the_chapter_says_which_step_fails(tmp_path, monkeypatch, capsys):
