@@ -66,3 +66,15 @@ def test_the_sandbox_flags_only_what_it_lacks(tmp_path):
     r = run_one(tmp_path / "pool", "print(4)")
     assert r.flags == ([] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LIMIT_FLAG]), r.flags
     assert r.reason is None
+
+
+def test_workers_exist_when_the_pool_returns_and_run_below_the_grading_process(tmp_path):
+    import os
+    require(sandbox.bwrap_path() is not None, "bubblewrap")
+    pool = worker.Pool(1, tmp_path / "pool")
+    try:
+        assert pool.slots[0].proc is not None  # started before the caller's own imports take the GIL
+        r = pool.run(worker.Job.of("import os\nprint(os.nice(0))"))
+    finally:
+        pool.close()
+    assert r.cells[0]["outputs"][0]["text"] == f"{os.nice(0) + sandbox.WORKER_NICE}\n"
