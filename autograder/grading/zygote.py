@@ -61,6 +61,7 @@ def _seal(shell: Any) -> dict:
 
 def _serve() -> None:
     os.environ.pop("AUTOGRADER_MODE", None)
+    sandbox.seed_font_lists()
     import torch  # noqa: F401  (warm: every learner process inherits these imports)
     import numpy  # noqa: F401
 
