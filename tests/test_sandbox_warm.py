@@ -1,5 +1,11 @@
-"""The zygote starts from the grading user's matplotlib font list, bound read-only, instead of scanning every font."""
+"""What a zygote warms before any learner code: matplotlib's font list, from the grading user's (bound
+read-only) instead of scanning every font, and a figure drawn the way a learner's is."""
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 
 from autograder.grading import sandbox, worker
 from conftest import require
@@ -46,3 +52,28 @@ def test_without_a_font_list_the_zygote_builds_its_own(monkeypatch, tmp_path):
     outputs = _run(tmp_path / "pool", FONTS + "\nprint(len(fm.fontManager.ttflist) > 0)")
     assert [o.get("text") for o in outputs[0]] == ["[]\nTrue\n"], outputs
 
+
+
+WARM_UP = """
+import json
+from autograder.grading import execute
+seen = []
+class Logged(execute.Capture):
+    def rich(self, output):
+        seen.append((output["output_type"], sorted(output.get("data", {}))))
+        super().rich(output)
+execute.Capture = Logged
+shell = execute.make_shell()
+execute.warm_up(shell)
+import matplotlib.pyplot as plt
+print(json.dumps({"seen": seen, "open": plt.get_fignums(), "count": shell.execution_count}))
+"""
+
+
+def test_the_warm_up_renders_a_figure_through_the_display_path_and_closes_it(tmp_path):
+    """The zygote's warm-up draws a PNG the way a learner's plt.show() does (it once failed silently, drawing nothing)."""
+    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline", "MPLCONFIGDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", WARM_UP], env=env, capture_output=True, text=True, check=True).stdout
+    report = json.loads(out.splitlines()[-1])
+    assert report["seen"][-1] == ["display_data", ["image/png", "text/plain"]], report
+    assert report["open"] == [] and report["count"] == 1, report

@@ -161,18 +161,14 @@ def warm_up(shell) -> None:
     for attr in ("last_type", "last_value", "last_traceback", "last_exc"):
         sys.__dict__.pop(attr, None)
     CURRENT[0] = Capture(0)
-    try:
-        import matplotlib.pyplot as plt
-        import torch
-        shell.enable_matplotlib("inline")
-        fig, axes = plt.subplots(1, 2, figsize=(3, 1))
-        axes[0].imshow(torch.tensor([[0, 1], [1, 0]]) > 0, cmap="Blues", vmin=0, vmax=1.6)
-        axes[0].text(0, 0, 1, ha="center", va="center", color="white")
-        axes[1].plot([0, 1], [1, 0])
-        axes[0].set_title("warm-up", family="monospace")
-        axes[1].set_xlabel("warm-up")
-        axes[0].set_xticks([]), axes[0].set_yticks([])
-        plt.show()
-    except Exception:
-        pass
+    import matplotlib.pyplot as plt  # the inline backend (MPLBACKEND) hooks itself into this shell on import
+    import torch
+    fig, axes = plt.subplots(1, 2, figsize=(3, 1))
+    axes[0].imshow(torch.tensor([[0, 1], [1, 0]]) > 0, cmap="Blues", vmin=0, vmax=1.6)
+    axes[0].text(0, 0, 1, ha="center", va="center", color="white")
+    axes[1].plot([0, 1], [1, 0])
+    axes[0].set_title("warm-up", family="monospace")
+    axes[1].set_xlabel("warm-up")
+    axes[0].set_xticks([]), axes[0].set_yticks([])
+    plt.show()  # closes it
     CURRENT[0] = Capture(0)
