@@ -64,6 +64,7 @@ def _serve() -> None:
     sandbox.seed_font_lists()
     import torch  # noqa: F401  (warm: every learner process inherits these imports)
     import numpy  # noqa: F401
+    import numpy.random  # noqa: F401  (numpy loads it on first use, as chapter 01 does: once here, not per notebook)
 
     from . import audit, execute, recorder  # noqa: F401  (sealed below)
     shell = execute.make_shell()
