@@ -11,6 +11,10 @@ is wiped.
 """
 from __future__ import annotations
 
+import gc
+
+gc.disable()  # torch, IPython, matplotlib load without a collection walking them: they all stay (frozen in _serve)
+
 import json
 import os
 import signal
@@ -70,8 +74,8 @@ def _serve() -> None:
     shell = execute.make_shell()
     execute.warm_up(shell)
     ctx = _seal(shell)
-    import gc
     gc.freeze()  # the warm heap is permanent: a learner process's collections never walk (and copy) its pages
+    gc.enable()
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
