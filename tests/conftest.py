@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.name for p in (REPO / "solutions").glob("[0-9][0-9]_*") if p.is_dir())
@@ -57,16 +58,51 @@ def course(tmp_path: Path) -> Path:
 def course_in(tmp_path: Path, lang: str | None, chapters: list[str] | None = None) -> Path:
     """A private course root for ``lang`` (None: English) with the real configs and instructor notebooks
     (of ``chapters`` only, when given)."""
-    keep = None if chapters is None else (lambda folder, names: [n for n in names if folder.endswith("solutions")
-                                                                 and n not in chapters])
+    keep = None if chapters is None else (lambda folder, names: [n for n in names if n not in chapters and
+                                                                 folder.endswith(("solutions", "source"))])
     shutil.copytree(REPO / "solutions", tmp_path / "solutions", ignore=keep)
     (tmp_path / "course").mkdir()
     shutil.copy(REPO / "course" / "nbgrader_config.py", tmp_path / "course" / "nbgrader_config.py")
     if not lang:
         return tmp_path / "course"
-    shutil.copytree(REPO / "course" / lang / "source", tmp_path / "course" / lang / "source")
+    shutil.copytree(REPO / "course" / lang / "source", tmp_path / "course" / lang / "source", ignore=keep)
     shutil.copy(REPO / "course" / lang / "nbgrader_config.py", tmp_path / "course" / lang / "nbgrader_config.py")
     return tmp_path / "course" / lang
+
+
+def copy_of(root: Path, dest: Path, lang: str | None = None) -> Path:
+    """A private copy in ``dest`` of a course root that ``released`` made: its course folder, to submit and grade."""
+    shutil.copytree(root, dest, dirs_exist_ok=True)
+    return dest / "course" / (lang or "")
+
+
+def release_key(lang: str | None, chapters: list[str] | None) -> str:
+    """A name for a release of ``chapters`` (None: every chapter of that language) in ``lang`` (None: English)."""
+    every = CHAPTERS if lang is None else TRANSLATED[lang]
+    return f"{lang or 'en'}-" + ("all" if chapters is None or sorted(chapters) == every else "+".join(sorted(chapters)))
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory, worker_id):
+    """``released(lang=None, chapters=None)``: the root of a course (``course_in``) on which one real `nbgrader
+    generate_assignment` released ``chapters`` (None: all): ``solutions/``, the course folder whose gradebook knows
+    the assignments, and the release, ``notebooks/``. Made once per test session and shared by the xdist workers
+    (the first to ask makes it under a file lock, the others wait for it): read it, never write into it; copy it
+    (``shutil.copytree(root, tmp_path, dirs_exist_ok=True)``) to submit and grade."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    (shared / "released").mkdir(exist_ok=True)
+
+    def release(lang: str | None = None, chapters: list[str] | None = None) -> Path:
+        root = shared / "released" / release_key(lang, chapters)
+        with FileLock(f"{root}.lock"):
+            if not root.exists():
+                partial = root.with_name(root.name + ".partial")
+                shutil.rmtree(partial, ignore_errors=True)
+                run(["nbgrader", "generate_assignment", "[0-9][0-9]_*", "--force", "--log-level=WARN"],
+                    cwd=course_in(partial, lang, chapters))
+                partial.rename(root)
+        return root
+    return release
 
 
 # Longest first (measured with --durations): `make test` runs pytest-xdist with --dist loadfile and

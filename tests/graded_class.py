@@ -1,6 +1,6 @@
-"""A class over many chapters graded in one batch: one `nbgrader generate_assignment` and one `nbgrader autograde`
-for every chapter (nbgrader takes a glob for the assignment), so nbgrader's start-up and the warm sandbox's are
-paid once, not once per chapter (tests/test_nbgrader_loop.py, tests/test_i18n_grading.py)."""
+"""A class over many chapters graded in one batch: one `nbgrader autograde` for every chapter (nbgrader takes a
+glob for the assignment) of a course that one `nbgrader generate_assignment` released (conftest.released), so
+nbgrader's start-up and the warm sandbox's are paid once, not once per chapter (tests/test_nbgrader_loop.py, tests/test_i18n_grading.py)."""
 from __future__ import annotations
 
 import json
@@ -52,10 +52,9 @@ def verdicts(course: Path, keys) -> dict:
 
 
 def grade(course: Path, chapters: list[str], release_of, one_by_one: bool = False, engine: bool = True) -> tuple:
-    """Release every chapter, submit the class (``students``), grade it by `autograder grade` (unless not
+    """Submit to ``course`` (a copy of conftest.released: its gradebook knows every chapter) the class (``students``), grade it by `autograder grade` (unless not
     ``engine``), then again by plain `nbgrader autograde`, and write the feedback of the student "wrong".
     Returns (engine, plain) verdicts (engine None when skipped); the gradebook keeps plain nbgrader's scores."""
-    run(["nbgrader", "generate_assignment", EVERY, "--force", "--log-level=WARN"], cwd=course)
     subs = {(ch, sid): nb for ch in chapters for sid, nb in students(S.read(release_of(ch)), ch, one_by_one).items()}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for (ch, sid), nb in subs.items():

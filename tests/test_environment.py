@@ -60,3 +60,17 @@ def test_nbgrader_has_a_ceiling_and_the_speedups_mirror_the_pinned_release():
     spec = next(Requirement(d).specifier for d in deps if Requirement(d).name == "nbgrader")
     assert any(s.operator == "<" for s in spec), "pyproject.toml: nbgrader needs a version ceiling"
     assert lock()["nbgrader"] == NBGRADER and NBGRADER in spec and "0.10" not in spec
+
+
+def test_setup_leaves_nbgrader_server_extensions_enabled():
+    """Formgrader and the student tools are on in the venv `make setup` builds: nbgrader's wheel installs
+    etc/jupyter/jupyter_server_config.d/nbgrader.json, which enables its four server extensions."""
+    import sys
+    from pathlib import Path
+
+    from jupyter_server.extension.config import ExtensionConfigManager
+    venv_config = str(Path(sys.prefix) / "etc" / "jupyter")
+    enabled = ExtensionConfigManager(read_config_path=[venv_config]).get_jpserver_extensions()
+    assert {name: on for name, on in enabled.items() if name.startswith("nbgrader.")} == {
+        f"nbgrader.server_extensions.{ext}": True
+        for ext in ("formgrader", "assignment_list", "course_list", "validate_assignment")}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import os
 import runpy
-import shutil
 import subprocess
 import time
 import sys
@@ -18,7 +17,7 @@ from nbgrader.api import Gradebook
 
 from autograder.grading import sandbox
 from autograder.tools import submissions as S
-from conftest import REPO, VENV_BIN, course_in, run, solution_path
+from conftest import REPO, VENV_BIN, copy_of, solution_path
 
 CH = "01_creating_tensors"
 FAST = "\nc.SandboxedExecute.timeout = 10\nc.SandboxedExecute.notebook_budget = 60\n"
@@ -38,19 +37,10 @@ _E.REGISTRY["ch01.make_grid"] = _crashes_after_its_checks
 """
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory) -> Path:
-    """Chapter 01 released once for the module: a course (its gradebook knows the assignment) beside its release."""
-    root = tmp_path_factory.mktemp("released")
-    run(["nbgrader", "generate_assignment", CH, "--force", "--log-level=WARN"], cwd=course_in(root, None, [CH]))
-    return root
-
-
 @pytest.fixture
-def course(released: Path, tmp_path: Path) -> Path:
-    """A private copy of the released course: each test grades its own class."""
-    shutil.copytree(released, tmp_path, dirs_exist_ok=True)
-    return tmp_path / "course"
+def course(released, tmp_path: Path) -> Path:
+    """A private copy of a course that released chapter 01 (conftest.released): each test grades its own class."""
+    return copy_of(released(None, [CH]), tmp_path)
 
 
 def make_class(course: Path, students: dict[str, dict[str, str] | None], extra_config: str = "") -> dict[str, float]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import graded_class as G
-from conftest import LANGS, TRANSLATED, course_in, release_path
+from conftest import LANGS, TRANSLATED, copy_of, release_path
 
 # Phrases of each language's feedback (a test cell's comment; a failed check's lines, rendered by the judge)
 # that the other language's feedback never contains.
@@ -16,17 +16,21 @@ FEEDBACK_WORDS = {None: ("Tests for your answer above", "    torch gives: ", "  
                   "zh-CN": ("检查你上面的答案", "    torch 给出：", "    你的答案：")}
 
 
-def _graded(lang: str | None, chapters: list[str], root: Path) -> tuple[dict, dict, Path]:
-    course = course_in(root, lang, chapters)
+def _graded(lang: str | None, chapters: list[str], released: Path, root: Path) -> tuple[dict, dict, Path]:
+    course = copy_of(released, root, lang)
     return (*G.grade(course, chapters, lambda ch: release_path(ch, lang)), course)
 
 
 @pytest.fixture(scope="module", params=LANGS)
-def graded(request, tmp_path_factory):
+def graded(request, tmp_path_factory, released):
     """The same class in English and in the translation, over every translated chapter, each graded both ways in
     one batch (graded_class.grade)."""
     lang, root = request.param, tmp_path_factory.mktemp(f"i18n-{request.param}")
-    return lang, _graded(None, TRANSLATED[lang], root / "en"), _graded(lang, TRANSLATED[lang], root / "tr")
+    chapters = TRANSLATED[lang]
+    # the translation's release first: test_nbgrader_loop, started beside this file, makes the English one meanwhile
+    tr_released = released(lang, chapters)
+    en = _graded(None, chapters, released(None, chapters), root / "en")
+    return lang, en, _graded(lang, chapters, tr_released, root / "tr")
 
 
 @pytest.mark.parametrize("ch", sorted({ch for lang in LANGS for ch in TRANSLATED[lang]}))

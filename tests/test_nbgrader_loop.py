@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 
 from autograder.grading import sandbox
 from autograder.tools import submissions as S
-from conftest import CHAPTERS, REPO, course_in, solution_path
+from conftest import CHAPTERS, REPO, copy_of, solution_path
 from graded_class import grade, wrong_answers, wrong_answers_path
 
 # What this host's sandbox cannot enforce is said on every result; anything else would be a false positive.
@@ -18,11 +18,11 @@ HOST_FLAGS = [] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LI
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released):
     """Every chapter's class (right, untouched, one typical wrong answer each), graded by plain `nbgrader autograde`
     from the release nbgrader generated, exactly as a student receives it: (course, verdicts)."""
     root = tmp_path_factory.mktemp("loop")
-    course = course_in(root, None)
+    course = copy_of(released(), root)
     return course, grade(course, CHAPTERS, lambda ch: root / "notebooks" / ch / f"{ch}.ipynb", one_by_one=True,
                          engine=False)[1]
 

@@ -29,7 +29,7 @@ from autograder.grading import sandbox
 from autograder.grading.classreport.gather import Group
 from autograder.grading.classreport.page import TIME_END, TIME_START
 from autograder.tools import submissions as S
-from conftest import REPO, VENV_BIN, run, solution_path
+from conftest import REPO, VENV_BIN, copy_of, run, solution_path
 from exercise_harness import exercise_name, namespace, released_stubs, wrong_answers
 
 CH = "01_creating_tensors"
@@ -64,8 +64,8 @@ def the_class(release, perfect, blank: int = 2, wrong: dict | None = None, hidde
 
 
 def submit(course: Path, students: dict) -> None:
+    """Submit ``students`` to a course that released chapter 01 (conftest.released: its gradebook knows it)."""
     (course / ".autograder-secret").write_bytes(SECRET)
-    run(["nbgrader", "generate_assignment", CH, "--force", "--log-level=WARN"], cwd=course)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for sid, nb in students.items():
             path = course / "submitted" / sid / CH / f"{CH}.ipynb"
@@ -89,8 +89,8 @@ def report(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = new_course(tmp_path_factory.mktemp("report"))
+def graded(tmp_path_factory, released):
+    course = copy_of(released(None, [CH]), tmp_path_factory.mktemp("report"))
     release = S.read(REPO / "notebooks" / CH / f"{CH}.ipynb")
     students = the_class(release, S.solution_answers(S.read(solution_path(CH))))
     submit(course, students)
@@ -229,7 +229,7 @@ def test_a_forced_regrade_replaces_verdicts_and_never_counts_twice(graded):
     assert _without_timing((course / "reports" / f"{CH}.html").read_bytes()) == _without_timing(graded["html"])
 
 
-def test_no_submission_or_never_graded_says_so_and_exits_non_zero(graded, tmp_path):
+def test_no_submission_or_never_graded_says_so_and_exits_non_zero(graded, released, tmp_path):
     course = graded["course"]
     other = report(course, "02_indexing_and_slicing")
     assert other.returncode == 1 and "no submissions for '02_indexing_and_slicing'" in other.stderr
@@ -238,6 +238,7 @@ def test_no_submission_or_never_graded_says_so_and_exits_non_zero(graded, tmp_pa
     fresh = new_course(tmp_path)
     nothing = report(fresh)
     assert nothing.returncode == 1 and "nothing to report" in nothing.stderr
+    copy_of(released(None, [CH]), tmp_path)  # now chapter 01 is released there
     mix = {"blank": 1, "wrong": {"ex1_make_grid": 1}, "hidden_only": 0, "deleted": False}
     submit(fresh, the_class(graded["release"], S.solution_answers(S.read(solution_path(CH))), corrupt=True, **mix))
     never = report(fresh, CH)

@@ -15,7 +15,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from conftest import REPO
-from test_grading_faults import course, released  # noqa: F401  (fixtures: chapter 01 released, a copy per test)
+from test_grading_faults import course  # noqa: F401  (fixture: a copy of chapter 01 released, per test)
 
 
 def _in_fresh_process(code: str, **env: str) -> subprocess.CompletedProcess:

@@ -22,7 +22,7 @@ from nbgrader.api import Gradebook
 from autograder.grading import sandbox
 from autograder.grading.course import course_secret
 from autograder.tools import submissions as S
-from conftest import REPO, require, run, solution_path
+from conftest import REPO, copy_of, require, run, solution_path
 
 CH = "01_creating_tensors"
 CAT = runpy.run_path(str(Path(__file__).with_name("catalogue.py")))
@@ -75,18 +75,13 @@ HOST_FLAGS = [] if LIMITED else [sandbox.NO_PROCESS_LIMIT_FLAG]
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, released):
     require(sandbox.bwrap_path() is not None, "bubblewrap")
-    root = tmp_path_factory.mktemp("attacks")
-    (root / "course").mkdir()
-    import shutil
-    shutil.copytree(REPO / "solutions", root / "solutions")
-    course = root / "course"
+    course = copy_of(released(), tmp_path_factory.mktemp("attacks"))  # every chapter released (conftest.released)
     (course / "nbgrader_config.py").write_text((REPO / "course" / "nbgrader_config.py").read_text() + FAST_LIMITS)
     course_secret(course)  # the attacks link to it
     chapters = {}
     for ch in CHAPTERS:
-        run(["nbgrader", "generate_assignment", ch, "--force", "--log-level=WARN"], cwd=course)
         release = S.read(REPO / "notebooks" / ch / f"{ch}.ipynb")
         points = {c.metadata.nbgrader["grade_id"].split("_")[0]: float(c.metadata.nbgrader["points"])
                   for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")}

@@ -21,7 +21,7 @@ from autograder.grading.recorder import answer
 from autograder.grading.scan import scan_source
 from autograder.grading.tape import TapeError
 from autograder.tools import submissions as S
-from conftest import REPO, require, run, solution_path
+from conftest import REPO, copy_of, require, run, solution_path
 
 CH = "01_creating_tensors"
 
@@ -107,10 +107,10 @@ def test_sandbox_limits_processes_and_leaves_nothing_behind(tmp_path):
     assert "course" not in top and "solutions" not in top
 
 
-def test_plain_nbgrader_autograde_uses_the_engine(course):
+def test_plain_nbgrader_autograde_uses_the_engine(released, tmp_path):
+    course = copy_of(released(None, [CH]), tmp_path)  # its gradebook knows chapter 01: one generate_assignment
     (course / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text()
                                                + "\nc.SandboxedExecute.timeout = 5\n")
-    run(["nbgrader", "generate_assignment", CH, "--force", "--log-level=WARN"], cwd=course)
     release = S.read(REPO / "notebooks" / CH / f"{CH}.ipynb")
     perfect = S.solution_answers(S.read(solution_path(CH)))
     cheat = {**perfect, "ex1_make_grid": "torch.allclose = lambda *a, **k: True\ntorch.equal = lambda *a, **k: True\n"
