@@ -35,7 +35,8 @@ sends back frozen answers, and the trusted side computes torch's side itself and
    objects, using ctypes, setting trace functions, opening ``/proc`` memory or file descriptors,
    or loading grader code, and refuses all but frame access; no signal handler can be installed
    (seccomp); after every cell and after every question, the namespaces of the checking
-   library, torch, numpy, math and builtins are compared with what they were. Each finding is a
+   library, torch, numpy, math and builtins are compared with what they were (after a question,
+   those whose dict changed since, by its version tag). Each finding is a
    ``tampering`` flag: the submission goes to a human.
 5. *The learner's process holds no channel that moves a deadline.* The zygote sends one cell at a
    time and measures every deadline from its own send.
