@@ -20,7 +20,6 @@ from typing import Any
 from ..checking import checks
 from ..checking.answers import Answer
 from ..checking.exercise import VISIBLE_SEED, Learner, TapeMismatch, pending, run_exercise
-from ..checking.failure import CheckFailure
 from . import questions as Q
 
 

@@ -42,6 +42,7 @@ def _square_backward(x: torch.Tensor, gradient=None) -> torch.Tensor:
     y.backward(gradient)
     return x.grad
 
+
 def seed_f(x: torch.Tensor) -> torch.Tensor:
     return x ** 2 * torch.exp(x)
 
@@ -51,6 +52,7 @@ DOT_FACTS = {
     "predicted_xx_grad": ("torch.dot(x, x).backward()", lambda x, z: autograd(lambda t: torch.dot(t, t), x)[0]),
     "predicted_double_dot_grad": ("(2 * torch.dot(x, x)).backward()", lambda x, z: autograd(lambda t: 2 * torch.dot(t, t), x)[0]),
 }
+
 
 def _backward_twice(x: torch.Tensor, retain: bool) -> torch.Tensor:
     s = (x * x).sum()
@@ -83,6 +85,8 @@ def _unguarded_step(w: torch.Tensor, lr: float) -> torch.Tensor:
     (w * w).sum().backward()
     w -= lr * w.grad
     return w
+
+
 def _torch_scale(n: int, x: torch.Tensor) -> tuple:
     weight = torch.nn.Parameter(torch.ones(n))
     out = x * weight
