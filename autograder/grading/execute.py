@@ -150,7 +150,9 @@ def run_code(shell: Any, source: str, cap: Capture) -> str:
 
 def warm_up(shell) -> None:
     """Trusted warm-up in the zygote (never learner code): IPython's path through a failing cell, and
-    matplotlib's inline backend, fonts and PNG rendering, so the first figure does not pay for them again."""
+    matplotlib's inline backend, fonts and PNG rendering, so the first figure does not pay for them again.
+    The figure uses what the course's figures use (a torch mask in imshow, numbers in cells, a monospace
+    title, a label) and goes out the way a learner's does, through ``plt.show`` and the display path."""
     count, names = shell.execution_count, set(shell.user_ns)
     shell.run_cell("raise NotImplementedError('warm-up')", store_history=False)
     for name in set(shell.user_ns) - names:
@@ -159,16 +161,14 @@ def warm_up(shell) -> None:
     for attr in ("last_type", "last_value", "last_traceback", "last_exc"):
         sys.__dict__.pop(attr, None)
     CURRENT[0] = Capture(0)
-    try:
-        import io as _io
-
-        import matplotlib.pyplot as plt
-        shell.enable_matplotlib("inline")
-        fig, axes = plt.subplots(1, 2, figsize=(3, 1))
-        axes[0].imshow([[0, 1], [1, 0]], cmap="Blues")
-        axes[1].plot([0, 1], [1, 0])
-        axes[0].set_title("warm-up")
-        fig.savefig(_io.BytesIO(), format="png")
-        plt.close(fig)
-    except Exception:
-        pass
+    import matplotlib.pyplot as plt  # the inline backend (MPLBACKEND) hooks itself into this shell on import
+    import torch
+    fig, axes = plt.subplots(1, 2, figsize=(3, 1))
+    axes[0].imshow(torch.tensor([[0, 1], [1, 0]]) > 0, cmap="Blues", vmin=0, vmax=1.6)
+    axes[0].text(0, 0, 1, ha="center", va="center", color="white")
+    axes[1].plot([0, 1], [1, 0])
+    axes[0].set_title("warm-up", family="monospace")
+    axes[1].set_xlabel("warm-up")
+    axes[0].set_xticks([]), axes[0].set_yticks([])
+    plt.show()  # closes it
+    CURRENT[0] = Capture(0)

@@ -8,7 +8,11 @@
 * :class:`Baseline` / :func:`changes`: after every cell and after every question, the namespaces of
   the checking library, torch, numpy, math and builtins, ``torch.Tensor``'s and ``Parameter``'s
   methods, torch's mode stacks, the trace and profile functions and the signal handlers are compared
-  with what they were before the first learner cell, by identity: a changed or deleted name is
+  with what they were before the first learner cell, by identity. After a question, a namespace is
+  compared only if its dict's version tag moved: CPython 3.11 gives every dict a new tag whenever
+  anything changes it through the interpreter (PEP 509), and the only ways around that (ctypes,
+  ``/proc/self/mem``) are refused and reported by :mod:`.audit`. After a cell, every namespace is
+  compared, tag or not. Elsewhere than CPython 3.11, every check compares everything. A changed or deleted name is
   reported, and so is a name added to the checking library other than a submodule imported since (a
   name added to torch or numpy is not a change: they add their own submodules lazily). The recorder's own
   code is sealed (:mod:`.seal`), so such a change cannot alter what it records; it is reported
@@ -20,7 +24,7 @@ import _signal
 import sys
 from itertools import repeat
 from operator import is_
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import torch
@@ -73,6 +77,33 @@ class Baseline:
             # a closed namespace is compared by its whole set of names (a rebound name is still not a new one)
             self.spaces.append((name, d, keys, tuple(d[k] for k in keys), frozenset(d.keys()) if name.startswith(closed) else None))
         self.signals = tuple((n, _signal.getsignal(n)) for n in range(1, _signal.NSIG) if _valid(n))
+        # made before the audit hook is installed: reading a tag later is no ctypes call, and raises no event
+        self.tags = _version_tags([d for _, d, *_ in self.spaces])
+        self.clean = [tag.value for tag in self.tags] if self.tags else []  # the tag each space last compared clean at
+
+
+def _version_tags(spaces: list) -> list | None:
+    """A reader of each dict's PEP 509 version tag (behind a mappingproxy too), or None where this CPython's
+    dict layout is not the one probed here (then every check compares every name)."""
+    if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
+        return None
+    import ctypes
+
+    def tag(d: dict) -> Any:
+        return ctypes.c_uint64.from_address(id(d) + 24)  # PyDictObject: refcount, type, ma_used, ma_version_tag
+    probe: dict = {}
+    before, used = tag(probe).value, ctypes.c_ssize_t.from_address(id(probe) + 16)
+    probe["set"] = 1
+    if used.value != 1 or tag(probe).value == before:
+        return None
+    dicts = []
+    for space in spaces:
+        if type(space) is MappingProxyType:  # a type's namespace: the dict behind the proxy (its only field)
+            space = ctypes.cast(ctypes.c_void_p.from_address(id(space) + 16).value, ctypes.py_object).value
+        if type(space) is not dict:
+            return None
+        dicts.append(space)
+    return [tag(d) for d in dicts]
 
 
 def _valid(n: int) -> bool:
@@ -83,10 +114,18 @@ def _valid(n: int) -> bool:
         return False
 
 
-def changes(base: Baseline) -> list[str]:
-    """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing)."""
-    found = [f"{name} changed" for name, d, keys, values, closed in base.spaces
-             if (closed is not None and _gained(name, d, closed)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values))]
+def changes(base: Baseline, full: bool = True) -> list[str]:
+    """What learner code changed that the recorder or the judge's answers could depend on ([] if nothing).
+    Unless ``full``, a namespace whose version tag has not moved since it last compared clean is not compared."""
+    found = []
+    for i, (name, d, keys, values, closed) in enumerate(base.spaces):
+        if not full and base.tags and base.tags[i].value == base.clean[i]:
+            continue
+        tag = base.tags[i].value if base.tags else None
+        if (closed is not None and _gained(name, d, closed)) or not all(map(is_, map(d.get, keys, repeat(_MISSING)), values)):
+            found.append(f"{name} changed")
+        elif base.tags:
+            base.clean[i] = tag
     if torch._C._len_torch_function_stack() or torch._C._len_torch_dispatch_stack():
         found.append("a torch mode is active")
     if sys.gettrace() is not None or sys.getprofile() is not None:

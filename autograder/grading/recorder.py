@@ -129,8 +129,8 @@ def child_main(ctx: dict, fd: int, key: bytes) -> None:
             said.add(key)
             send({"k": "flag", "cell": where[0], "q": where[1], "kind": kind, "detail": detail})
 
-    def check() -> None:
-        for change in integrity.changes(base):
+    def check(full: bool = False) -> None:  # after a question, the namespaces whose dict changed; after a cell, all
+        for change in integrity.changes(base, full):
             report("tampering", change)
 
     blocked = integrity.forbid_signal_handlers()
@@ -157,7 +157,7 @@ def child_main(ctx: dict, fd: int, key: bytes) -> None:
             status = "interrupted"
         send({"k": "out", "cell": cell["index"], "count": shell.execution_count - 1}, _outputs(cap.outputs))
         where[1] = None
-        check()
+        check(full=True)
         send({"k": "end", "cell": cell["index"], "status": status})
 
 

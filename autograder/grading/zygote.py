@@ -11,6 +11,10 @@ is wiped.
 """
 from __future__ import annotations
 
+import gc
+
+gc.disable()  # torch, IPython, matplotlib load without a collection walking them: they all stay (frozen in _serve)
+
 import json
 import os
 import signal
@@ -61,15 +65,17 @@ def _seal(shell: Any) -> dict:
 
 def _serve() -> None:
     os.environ.pop("AUTOGRADER_MODE", None)
+    sandbox.seed_font_lists()
     import torch  # noqa: F401  (warm: every learner process inherits these imports)
     import numpy  # noqa: F401
+    import numpy.random  # noqa: F401  (numpy loads it on first use, as chapter 01 does: once here, not per notebook)
 
     from . import audit, execute, recorder  # noqa: F401  (sealed below)
     shell = execute.make_shell()
     execute.warm_up(shell)
     ctx = _seal(shell)
-    import gc
     gc.freeze()  # the warm heap is permanent: a learner process's collections never walk (and copy) its pages
+    gc.enable()
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -14,6 +14,7 @@ course's lock. The exit status is in :data:`EXIT_CODES` (and ``autograder grade 
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -40,11 +41,18 @@ def grade(course: Path, assignments: list[str], students: list[str] | None, jobs
         if not Path(f"/proc/{stale.name[4:]}").exists():
             shutil.rmtree(stale, ignore_errors=True)
     workdir = workers / f"run-{os.getpid()}"
+    # torch, nbgrader and SQLAlchemy (~250k objects, all kept) load without a collection walking them, and are
+    # frozen once loaded: measured, the collector's full passes over them cost ~0.6 s of CPU for 40 notebooks
+    collecting = gc.isenabled()
+    gc.disable()
     early = Pool(jobs, workdir)  # the workers import torch while we import nbgrader
     try:
         return _grade(course, assignments, students, jobs, force, early)
     finally:
         early.close()
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _grade(course: Path, assignments: list[str], students: list[str] | None, jobs: int, force: bool, early) -> int:
@@ -56,6 +64,8 @@ def _grade(course: Path, assignments: list[str], students: list[str] | None, job
     from .plan import make_plan
     from .report import write_csv
 
+    gc.freeze()  # see grade(): what is loaded now stays, and no collection walks it again
+    gc.enable()
     t0 = time.monotonic()
     fast_gradebook_commits()
     shared_gradebook_engines()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from nbformat import from_dict
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.api import Gradebook
 from nbgrader.coursedir import CourseDirectory
@@ -101,7 +102,9 @@ class Judge(NbGraderPreprocessor):
             passed, outputs, why = J.judge_cell(checks, info["sealed"].get(index), info["seed"], verdicts)
         if why and why.startswith("judge-crash"):
             flags.append(flag("judge-crash", gid))
-        cell.outputs = [new_output("stream", name="stdout", text=o["text"]) if o["output_type"] == "stream" else
-                        new_output("error", ename=o["ename"], evalue=o["evalue"], traceback=o["traceback"]) for o in outputs]
+        # the judge's own outputs, built without validating each (nbconvert validates the whole notebook at the end)
+        cell.outputs = [from_dict({"output_type": "stream", "name": "stdout", "text": o["text"]}) if o["output_type"] == "stream"
+                        else from_dict({"output_type": "error", "ename": o["ename"], "evalue": o["evalue"],
+                                        "traceback": o["traceback"]}) for o in outputs]
         return {"grade_id": gid, "score": points if passed else 0.0, "max_score": points, "reason": why, "checks": verdicts}
 
