@@ -17,13 +17,11 @@ JOBS ?= 2
 setup: $(STAMP)
 
 # Idempotent: the stamp is newer than the lock once everything is installed, so a second run installs nothing.
-# --no-compile: pip would byte-compile every module of every package (torch alone has thousands), about 40 s of a
-# fresh setup on 2 cores; Python compiles a module the first time it is imported instead, and most never are.
 # nbgrader's wheel enables its server extensions itself (jupyter_server_config.d/nbgrader.json; tests/test_environment.py).
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 # What a student's server or laptop gets in a class (README: "What a student's environment gets"): the
