@@ -83,32 +83,46 @@ def release_key(lang: str | None, chapters: list[str] | None) -> str:
 
 
 @pytest.fixture(scope="session")
-def released(tmp_path_factory, worker_id):
-    """``released(lang=None, chapters=None)``: the root of a course (``course_in``) on which one real `nbgrader
-    generate_assignment` released ``chapters`` (None: all): ``solutions/``, the course folder whose gradebook knows
-    the assignments, and the release, ``notebooks/``. Made once per test session and shared by the xdist workers
-    (the first to ask makes it under a file lock, the others wait for it): read it, never write into it; copy it
-    (``shutil.copytree(root, tmp_path, dirs_exist_ok=True)``) to submit and grade."""
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
-    (shared / "released").mkdir(exist_ok=True)
+def once(tmp_path_factory, request):
+    """``once(name, make)``: the folder ``make(folder)`` fills, made once per test session and shared by the xdist
+    workers (the first to ask makes it under a file lock, the others wait for it). Read it, never write into it."""
+    base = tmp_path_factory.getbasetemp()  # an xdist worker's is popen-gwN/ in the session's folder
+    shared = base.parent if hasattr(request.config, "workerinput") else base
+    (shared / "once").mkdir(exist_ok=True)
 
-    def release(lang: str | None = None, chapters: list[str] | None = None) -> Path:
-        root = shared / "released" / release_key(lang, chapters)
+    def build(name: str, make) -> Path:
+        root = shared / "once" / name
         with FileLock(f"{root}.lock"):
             if not root.exists():
                 partial = root.with_name(root.name + ".partial")
                 shutil.rmtree(partial, ignore_errors=True)
-                run(["nbgrader", "generate_assignment", "[0-9][0-9]_*", "--force", "--log-level=WARN"],
-                    cwd=course_in(partial, lang, chapters))
+                make(partial)
                 partial.rename(root)
         return root
+    return build
+
+
+@pytest.fixture(scope="session")
+def released(once):
+    """``released(lang=None, chapters=None)``: the root of a course (``course_in``) on which one real `nbgrader
+    generate_assignment` released ``chapters`` (None: all): ``solutions/``, the course folder whose gradebook knows
+    the assignments, and the release, ``notebooks/``. Made once per session (``once``): copy it (``copy_of``) to
+    submit and grade."""
+    def release(lang: str | None = None, chapters: list[str] | None = None) -> Path:
+        return once(f"release-{release_key(lang, chapters)}", lambda root: run(
+            ["nbgrader", "generate_assignment", "[0-9][0-9]_*", "--force", "--log-level=WARN"],
+            cwd=course_in(root, lang, chapters)))
     return release
 
 
 # Longest first (measured with --durations): `make test` runs pytest-xdist with --dist loadfile and
-# --no-loadscope-reorder, which hands out whole files in collection order; these grade whole classes or build an
-# environment, and started last they would leave one worker running alone at the end.
-SLOW_FIRST = ("test_i18n_grading.py", "test_nbgrader_loop.py", "test_student_env.py", "test_attacks.py",
+# --no-loadscope-reorder, which hands out whole files in collection order (a worker takes the next file when it has
+# two tests or fewer left); these grade whole classes or build an environment, and started last they would leave one
+# worker running alone at the end. test_nbgrader_loop grades the session's English class (graded_class.english_class)
+# that test_i18n_grading also reads: it starts first, and test_i18n_grading, which grades its translated class before
+# it reads the English one, comes after two other long files, so that the English class is ready by then rather than
+# a worker waiting for it.
+SLOW_FIRST = ("test_nbgrader_loop.py", "test_student_env.py", "test_attacks.py", "test_i18n_grading.py",
               "test_report.py", "test_exchange.py", "test_grading_faults.py", "test_speedups.py",
               "test_engine_parts.py", "test_postgres_gradebook.py", "test_exercises_ch10.py", "test_release.py")
 

@@ -12,7 +12,7 @@ from nbgrader.api import Gradebook
 
 from autograder.grading import results
 from autograder.tools import submissions as S
-from conftest import REPO, run, solution_path
+from conftest import CHAPTERS, REPO, copy_of, run, solution_path
 
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
 EVERY = "[0-9][0-9]_*"
@@ -28,15 +28,19 @@ def wrong_answers(ch: str) -> dict[str, str]:
     return {k: v.strip("\n") for k, v in runpy.run_path(str(path))["WRONG"].items()} if path.exists() else {}
 
 
+# The students both graders see: every answer right, untouched, and every answer a typical wrong one.
+WHOLE = ("correct", "blank", "wrong")
+
+
 def students(release, ch: str, one_by_one: bool) -> dict:
-    """Every answer right, untouched, and every answer a typical wrong one; or, with ``one_by_one``, in its place a
-    student per exercise whose only wrong answer is that exercise's typical one."""
+    """The ``WHOLE`` class; with ``one_by_one``, also a student per exercise whose only wrong answer is that
+    exercise's typical one."""
     perfect = S.solution_answers(S.read(solution_path(ch)))
     wrong = wrong_answers(ch)
-    out = {"correct": S.fill(release, perfect), "blank": release}
+    out = {"correct": S.fill(release, perfect), "blank": release, "wrong": S.fill(release, {**perfect, **wrong})}
     if one_by_one:
         return out | {f"wrong-{gid}": S.fill(release, {**perfect, gid: src}) for gid, src in wrong.items()}
-    return out | {"wrong": S.fill(release, {**perfect, **wrong})}
+    return out
 
 
 def verdicts(course: Path, keys) -> dict:
@@ -51,22 +55,34 @@ def verdicts(course: Path, keys) -> dict:
     return out
 
 
-def grade(course: Path, chapters: list[str], release_of, one_by_one: bool = False, engine: bool = True) -> tuple:
-    """Submit to ``course`` (a copy of conftest.released: its gradebook knows every chapter) the class (``students``), grade it by `autograder grade` (unless not
-    ``engine``), then again by plain `nbgrader autograde`, and write the feedback of the student "wrong".
-    Returns (engine, plain) verdicts (engine None when skipped); the gradebook keeps plain nbgrader's scores."""
+def grade(course: Path, chapters: list[str], release_of, one_by_one: bool = False) -> tuple:
+    """Submit to ``course`` (a copy of conftest.released: its gradebook knows every chapter) the class
+    (``students``), grade the ``WHOLE`` class by `autograder grade`, then every student by plain `nbgrader
+    autograde`, and write the feedback of the student "wrong". Returns (engine, plain) verdicts; the gradebook keeps
+    plain nbgrader's scores."""
     subs = {(ch, sid): nb for ch in chapters for sid, nb in students(S.read(release_of(ch)), ch, one_by_one).items()}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for (ch, sid), nb in subs.items():
             S.write(nb, course / "submitted" / sid / ch / f"{ch}.ipynb")
             gb.update_or_create_student(sid)
-    by_engine = None
-    if engine:
-        run([AUTOGRADER, "grade", *chapters, "--course", str(course), "--jobs", "2", "--force"], cwd=course,
-            timeout=1800)
-        by_engine = verdicts(course, subs)
+    run([AUTOGRADER, "grade", *chapters, *(f"--student={sid}" for sid in WHOLE), "--course", str(course), "--jobs",
+         "2", "--force"], cwd=course, timeout=1800)
+    by_engine = verdicts(course, [(ch, sid) for (ch, sid) in subs if sid in WHOLE])
     run(["nbgrader", "autograde", EVERY, "--force", "--log-level=WARN"], cwd=course, timeout=1800)
     plain = verdicts(course, subs)
-    if not one_by_one:
-        run(["nbgrader", "generate_feedback", EVERY, "--student", "wrong", "--force", "--log-level=WARN"], cwd=course)
+    run(["nbgrader", "generate_feedback", EVERY, "--student", "wrong", "--force", "--log-level=WARN"], cwd=course)
     return by_engine, plain
+
+
+def english_class(once, released) -> tuple[dict, dict, Path]:
+    """Every chapter's English class, one by one (``students``), graded as ``grade`` grades it, from the release
+    nbgrader generated, exactly as a student receives it: (engine, plain, course). Made once per session and shared
+    (conftest.once): tests/test_nbgrader_loop.py reads its gradebook, tests/test_i18n_grading.py its verdicts and
+    feedback. Read it, never write into it."""
+    def make(root: Path) -> None:
+        course = copy_of(released(), root)
+        both = grade(course, CHAPTERS, lambda ch: root / "notebooks" / ch / f"{ch}.ipynb", one_by_one=True)
+        (root / "verdicts.json").write_text(json.dumps([[[*key, v] for key, v in side.items()] for side in both]))
+    root = once("english-class", make)
+    engine, plain = ({(ch, sid): v for ch, sid, v in side} for side in json.loads((root / "verdicts.json").read_text()))
+    return engine, plain, root / "course"

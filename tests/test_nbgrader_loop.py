@@ -10,21 +10,21 @@ from nbgrader.api import Gradebook
 
 from autograder.grading import sandbox
 from autograder.tools import submissions as S
-from conftest import CHAPTERS, REPO, copy_of, solution_path
-from graded_class import grade, wrong_answers, wrong_answers_path
+from conftest import CHAPTERS, REPO, solution_path
+from graded_class import english_class, wrong_answers, wrong_answers_path
 
 # What this host's sandbox cannot enforce is said on every result; anything else would be a false positive.
 HOST_FLAGS = [] if sandbox.process_limit_available() else [sandbox.NO_PROCESS_LIMIT_FLAG]
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, released):
-    """Every chapter's class (right, untouched, one typical wrong answer each), graded by plain `nbgrader autograde`
-    from the release nbgrader generated, exactly as a student receives it: (course, verdicts)."""
-    root = tmp_path_factory.mktemp("loop")
-    course = copy_of(released(), root)
-    return course, grade(course, CHAPTERS, lambda ch: root / "notebooks" / ch / f"{ch}.ipynb", one_by_one=True,
-                         engine=False)[1]
+def graded(once, released):
+    """Every chapter's class (right, untouched, every typical wrong answer at once, and one typical wrong answer each),
+    graded by plain `nbgrader autograde` from the release nbgrader generated, exactly as a student receives it:
+    (course, verdicts). The session's English class (graded_class.english_class), shared with
+    tests/test_i18n_grading.py."""
+    _, plain, course = english_class(once, released)
+    return course, plain
 
 
 def scores(course, ch: str, students) -> dict:
