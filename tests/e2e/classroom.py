@@ -48,7 +48,10 @@ def _students_can_have_uids() -> bool:
         return False
     if _other_uid_runs_python():
         return True
-    return bool(os.environ.get("CI")) and bool(open_for_other_uids()) and _other_uid_runs_python()
+    if not os.environ.get("CI"):
+        return False
+    open_for_other_uids()  # probe again even if it opened nothing: the other xdist worker may have opened it meanwhile
+    return _other_uid_runs_python()
 
 
 SEPARATE_UIDS = _students_can_have_uids()
