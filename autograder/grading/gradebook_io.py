@@ -20,7 +20,22 @@ from nbgrader.preprocessors import OverwriteCells, SaveAutoGrades
 from .speedups import active
 
 
-class _NotebookCells:
+class _Answering:
+    """A Gradebook that answers some lookups itself; everything else goes to the gradebook, closed on exit."""
+
+    _gb: Gradebook
+
+    def __getattr__(self, name: str):
+        return getattr(self._gb, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._gb.close()
+
+
+class _NotebookCells(_Answering):
     """A Gradebook whose ``find_source_cell``/``find_graded_cell`` for one notebook are answered from
     one query (nbgrader asks once per cell); everything else goes to the gradebook itself."""
 
@@ -46,15 +61,6 @@ class _NotebookCells:
     def find_graded_cell(self, name: str, notebook: str, assignment: str):
         return self._find(self._graded, "graded_cell", name, notebook, assignment)
 
-    def __getattr__(self, name: str):
-        return getattr(self._gb, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._gb.close()
-
 
 class OverwriteCellsOnce(OverwriteCells):
     """nbgrader's OverwriteCells, unchanged but for one query per notebook instead of two per cell."""
@@ -73,7 +79,7 @@ class OverwriteCellsOnce(OverwriteCells):
         return nb, resources
 
 
-class _SubmittedRows:
+class _SubmittedRows(_Answering):
     """A Gradebook whose ``find_grade``/``find_comment`` for one submitted notebook are answered from two
     queries (nbgrader asks once per cell); everything else goes to the gradebook itself."""
 
@@ -105,15 +111,6 @@ class _SubmittedRows:
 
     def find_comment(self, name: str, notebook: str, assignment: str, student: str):
         return self._find(Comment, name, notebook, assignment, student)
-
-    def __getattr__(self, name: str):
-        return getattr(self._gb, name)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._gb.close()
 
 
 class _OneCommit:
