@@ -74,3 +74,21 @@ def test_setup_leaves_nbgrader_server_extensions_enabled():
     assert {name: on for name, on in enabled.items() if name.startswith("nbgrader.")} == {
         f"nbgrader.server_extensions.{ext}": True
         for ext in ("formgrader", "assignment_list", "course_list", "validate_assignment")}
+
+
+def test_setup_byte_compiles_the_autograder_package_and_torch():
+    """`make setup` leaves bytecode the sandboxed workers can read but never write (README, grading throughput):
+    for every module of autograder/ (compileall) and of torch (pip), a .pyc at least as new as its source."""
+    import importlib.util
+    import os
+
+    import torch
+
+    def stale(root):
+        for py in root.rglob("*.py"):
+            pyc = importlib.util.cache_from_source(str(py))
+            if not os.path.exists(pyc) or os.path.getmtime(pyc) < os.path.getmtime(py):
+                yield py.relative_to(root.parent)
+    from pathlib import Path
+    assert list(stale(REPO / "autograder")) == []
+    assert list(stale(Path(torch.__file__).parent / "nn")) == []
